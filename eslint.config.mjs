@@ -1,10 +1,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import nx from '@nx/eslint-plugin';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'libs/proto/src/gen/**', '.cluster/**', '.nx/**'] },
   js.configs.recommended,
+  // Everything here runs on Node (tools and configs are plain .mjs).
+  { languageOptions: { globals: globals.node } },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

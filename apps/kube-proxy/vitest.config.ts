@@ -1,3 +1,4 @@
 import { projectConfig } from '../../vitest.shared.ts';
 
-export default projectConfig('apps/kube-proxy');
+// No code yet (see the app's issue): an empty suite passes until the first spec lands.
+export default projectConfig('apps/kube-proxy', { passWithNoTests: true });
