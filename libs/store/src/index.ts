@@ -1,2 +1,4 @@
 export * from './errors';
 export * from './store';
+export * from './embedded';
+export * from './guaranteed-update';

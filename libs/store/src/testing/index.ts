@@ -1,1 +1,1 @@
-export {};
+export { describeStoreConformance, take, type StoreUnderTest } from './conformance';
