@@ -1,1 +1,5 @@
-export {};
+// The gRPC envelopes and the Api service, generated from proto/ by `npm run proto`: edit the
+// .proto files, never src/gen. API objects inside the envelopes are JSON bytes; turning them
+// into domain values is the apiserver's and the client's business, each at one boundary.
+export * from './gen/tskube/api/v1/api';
+export { STATUS_METADATA_KEY, grpcCodeForStatus, statusFromGrpc, statusToGrpc } from './status-metadata';
