@@ -35,6 +35,10 @@ export interface Strategy {
    * terminationGracePeriodSeconds when bound to a node and 0 otherwise.
    */
   gracePeriod?(obj: ApiObject, requested: number | undefined): number | undefined;
+  /** Deletion waits while this holds, besides metadata.finalizers (namespaces' spec.finalizers). */
+  blocksDeletion?(obj: ApiObject): boolean;
+  /** Changes made when deletion starts but must wait (a namespace turns Terminating). */
+  prepareForDelete?(obj: ApiObject): void;
 }
 
 export interface WriteOptions {
@@ -307,9 +311,14 @@ export class ResourceStore {
       const next = await this.prepareUpdate(clone(result.object), current, options.subresource ?? '');
       if (jsonEqual(withoutRv(next), withoutRv(current))) return current;
       if (options.dryRun) return next;
-      const finalize = Boolean(next.metadata?.deletionTimestamp) && !(next.metadata?.finalizers?.length) && !this.strategy.gracePeriod;
+      const nm = next.metadata ?? {};
+      const finalize =
+        Boolean(nm.deletionTimestamp) &&
+        !nm.finalizers?.length &&
+        !this.strategy.blocksDeletion?.(next) &&
+        (!this.strategy.gracePeriod || nm.deletionGracePeriodSeconds === 0);
       try {
-        if (finalize || (next.metadata?.deletionTimestamp && next.metadata.deletionGracePeriodSeconds === 0 && !next.metadata.finalizers?.length)) {
+        if (finalize) {
           // The last finalizer is gone from an object being deleted: the delete completes now.
           const deleted = await this.store.delete(key, kv.modRevision);
           return this.withRevision(next, deleted);
@@ -343,6 +352,13 @@ export class ResourceStore {
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
 
+    if (subresource === 'finalize') {
+      // Namespaces: /finalize changes spec.finalizers and nothing else.
+      const merged = clone(current);
+      merged.spec = { ...((current.spec as object) ?? {}), finalizers: (next.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [] };
+      delete merged.metadata?.resourceVersion;
+      return merged;
+    }
     if (subresource === 'status') {
       // The status subresource changes status only (and nothing of metadata but labels,
       // annotations, finalizers and owners are kept from the current object).
@@ -401,7 +417,7 @@ export class ResourceStore {
       }
       const grace = this.strategy.gracePeriod?.(current, options.gracePeriodSeconds);
       const graceful = grace !== undefined && grace > 0;
-      const mustWait = finalizers.size > 0 || graceful;
+      const mustWait = finalizers.size > 0 || graceful || Boolean(this.strategy.blocksDeletion?.(current));
       if (!mustWait) {
         if (options.dryRun) return { object: current, deleted: true };
         try {
@@ -413,6 +429,7 @@ export class ResourceStore {
           throw this.mapStorageError(err, name);
         }
       }
+      this.strategy.prepareForDelete?.(next);
       nmeta.finalizers = [...finalizers];
       if (!nmeta.finalizers.length) delete nmeta.finalizers;
       if (!nmeta.deletionTimestamp) {
@@ -425,7 +442,7 @@ export class ResourceStore {
       } else if (grace === 0 && !finalizers.size) {
         nmeta.deletionGracePeriodSeconds = 0;
       }
-      if (!graceful && grace === 0 && !finalizers.size) {
+      if (!graceful && grace === 0 && !finalizers.size && !this.strategy.blocksDeletion?.(current)) {
         // Force deletion (grace 0) of an object that was waiting for its grace period.
         if (options.dryRun) return { object: current, deleted: true };
         try {

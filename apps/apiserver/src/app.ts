@@ -1,0 +1,108 @@
+import { servedResources } from '@tskube/api-types';
+import type { Logger } from '@tskube/component';
+import type { Store } from '@tskube/store';
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { NamespaceLifecycle } from './admission/namespace-lifecycle';
+import { ResourceCatalog } from './catalog';
+import { Discovery } from './discovery/discovery';
+import { instrumentStore } from './instrument-store';
+import { RestHandler, type TableBuilder } from './rest/handler';
+import { buildFilter } from './selectors';
+import { ApiServerHttp, type OpenApiSource } from './server';
+import type { StrategyHooks } from './strategies';
+
+export interface ApiServerOptions {
+  store: Store;
+  logger: Logger;
+  bindAddress?: string;
+  /** 0 picks a free port. */
+  port: number;
+  hooks?: StrategyHooks;
+  tables?: TableBuilder;
+  openapi?: OpenApiSource;
+  minRequestTimeoutSeconds?: number;
+  bookmarkIntervalMs?: number;
+}
+
+/** The version the apiserver reports: the Kubernetes API level it serves. */
+export const serverVersion = {
+  major: '1',
+  minor: '33',
+  gitVersion: 'v1.33.0-tskube',
+  gitCommit: 'unknown',
+  gitTreeState: 'clean',
+  buildDate: '2026-01-01T00:00:00Z',
+  goVersion: `node${process.versions.node}`,
+  compiler: 'tsc',
+  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+};
+
+/** A running apiserver: the REST API on `port`, backed by `store`. */
+export class ApiServer {
+  readonly registry = new Registry();
+  readonly catalog: ResourceCatalog;
+  readonly http: ApiServerHttp;
+  readonly namespaces: NamespaceLifecycle;
+  private ready = false;
+
+  constructor(private readonly options: ApiServerOptions) {
+    collectDefaultMetrics({ register: this.registry });
+    const storeLatency = new Histogram({
+      name: 'apiserver_storage_request_duration_seconds',
+      help: 'Store call latency by operation and resource.',
+      labelNames: ['operation', 'resource'],
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers: [this.registry],
+    });
+    const store = instrumentStore(options.store, storeLatency);
+    this.catalog = new ResourceCatalog(store, servedResources, options.hooks, {
+      onError: (err) => options.logger.warn('watch cache restarted', { err: String(err) }),
+    });
+    this.namespaces = new NamespaceLifecycle(this.catalog.store('', 'namespaces'));
+    const rest = new RestHandler({
+      catalog: this.catalog,
+      filters: buildFilter,
+      tables: options.tables,
+      admit: async (op, resource, namespace, obj) => {
+        await this.namespaces.admit(op, resource, namespace, obj);
+        if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
+      },
+      minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+    });
+    this.http = new ApiServerHttp({
+      rest,
+      discovery: new Discovery({ resources: this.catalog.discoveryResources(), serverAddress: `${options.bindAddress ?? '127.0.0.1'}:${options.port}` }),
+      openapi: options.openapi,
+      logger: options.logger,
+      registry: this.registry,
+      version: serverVersion,
+      checks: {
+        etcd: async () => {
+          await options.store.currentRevision();
+        },
+      },
+      readyChecks: {
+        'informer-sync': () => {
+          if (!this.ready) throw new Error('watch caches are still loading');
+        },
+      },
+    });
+  }
+
+  get port(): number {
+    return this.http.port;
+  }
+
+  async start(): Promise<void> {
+    await this.catalog.start();
+    await this.namespaces.bootstrap();
+    this.ready = true;
+    await this.http.listen(this.options.port, this.options.bindAddress ?? '127.0.0.1');
+  }
+
+  async stop(): Promise<void> {
+    await this.http.close();
+    this.catalog.close();
+  }
+}

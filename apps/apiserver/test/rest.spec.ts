@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type TestCluster } from './harness';
+
+const pod = (name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, ...extra },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
+});
+
+describe('apiserver REST API', () => {
+  let c: TestCluster;
+  beforeAll(async () => {
+    c = await startCluster();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('serves health, version and metrics', async () => {
+    expect((await c.request('GET', '/healthz')).text).toBe('ok');
+    expect((await c.request('GET', '/readyz?verbose')).text).toContain('[+]informer-sync ok');
+    expect((await c.request('GET', '/livez')).status).toBe(200);
+    expect((await c.request('GET', '/version')).json()).toMatchObject({ major: '1', minor: '33' });
+    await c.request('GET', '/api/v1/namespaces/default/pods');
+    const metrics = (await c.request('GET', '/metrics')).text;
+    expect(metrics).toMatch(/apiserver_request_total\{verb="LIST",group="",version="v1",resource="pods",subresource="",code="200"\} \d+/);
+    expect(metrics).toContain('apiserver_request_duration_seconds_bucket');
+    expect(metrics).toContain('apiserver_storage_request_duration_seconds');
+    expect(metrics).toContain('apiserver_registered_watchers');
+  });
+
+  it('creates the system namespaces on first start', async () => {
+    const list = (await c.request('GET', '/api/v1/namespaces')).json() as { items: { metadata: { name: string }; status: { phase: string } }[] };
+    expect(list.items.map((n) => n.metadata.name).sort()).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    expect(list.items.every((n) => n.status.phase === 'Active')).toBe(true);
+  });
+
+  it('serves legacy and aggregated discovery with exact content types', async () => {
+    const api = await c.request('GET', '/api');
+    expect(api.json()).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
+    const v2 = await c.request('GET', '/apis', undefined, {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json',
+    });
+    expect(v2.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
+    const beta = await c.request('GET', '/api', undefined, {
+      Accept: 'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json',
+    });
+    expect(beta.headers.get('content-type')).toBe('application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList');
+    const core = beta.json() as { items: { metadata: { name: string }; versions: { resources: { resource: string; shortNames?: string[] }[] }[] }[] };
+    expect(core.items).toHaveLength(1);
+    expect(core.items[0].metadata.name).toBe('');
+    expect(core.items[0].versions[0].resources.find((r) => r.resource === 'pods')?.shortNames).toEqual(['po']);
+    const apps = (await c.request('GET', '/apis/apps/v1')).json() as { resources: { name: string; kind: string; group?: string }[] };
+    expect(apps.resources.find((r) => r.name === 'deployments/scale')).toMatchObject({ kind: 'Scale', group: 'autoscaling' });
+    expect(((await c.request('GET', '/apis')).json() as { kind: string }).kind).toBe('APIGroupList');
+  });
+
+  it('creates, reads, lists with paging, updates and deletes', async () => {
+    const created = await c.request('POST', '/api/v1/namespaces/default/pods', pod('crud'));
+    expect(created.status).toBe(201);
+    const obj = created.json() as { metadata: { uid: string; resourceVersion: string } };
+    expect(obj.metadata.uid).toBeTruthy();
+    const got = await c.request('GET', '/api/v1/namespaces/default/pods/crud');
+    expect(got.json()).toEqual(obj);
+    for (let i = 0; i < 4; i++) await c.request('POST', '/api/v1/namespaces/default/pods', pod(`page-${i}`, { labels: { page: 'yes' } }));
+    const page = (await c.request('GET', '/api/v1/namespaces/default/pods?labelSelector=page%3Dyes&limit=3')).json() as {
+      items: unknown[];
+      metadata: { continue?: string };
+    };
+    expect(page.items).toHaveLength(3);
+    const rest = (await c.request('GET', `/api/v1/namespaces/default/pods?labelSelector=page%3Dyes&limit=3&continue=${page.metadata.continue}`)).json() as { items: unknown[] };
+    expect(rest.items).toHaveLength(1);
+    const merged = await c.request('PATCH', '/api/v1/namespaces/default/pods/crud', { metadata: { labels: { a: 'b' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    expect((merged.json() as { metadata: { labels: Record<string, string> } }).metadata.labels).toEqual({ a: 'b' });
+    const jsonPatched = await c.request('PATCH', '/api/v1/namespaces/default/pods/crud', [{ op: 'add', path: '/metadata/annotations', value: { x: 'y' } }], {
+      'Content-Type': 'application/json-patch+json',
+    });
+    expect((jsonPatched.json() as { metadata: { annotations: Record<string, string> } }).metadata.annotations).toEqual({ x: 'y' });
+    const del = await c.request('DELETE', '/api/v1/namespaces/default/pods/crud');
+    expect(del.status).toBe(200);
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/crud')).status).toBe(404);
+  });
+
+  it('answers bad input with Kubernetes status codes and changes nothing', async () => {
+    const before = await c.store.currentRevision();
+    const cases: [string, string, unknown, Record<string, string>, number, string | RegExp][] = [
+      ['malformed JSON', '/api/v1/namespaces/default/pods', '{"apiVersion": "v1", "kind": ', { 'Content-Type': 'application/json' }, 400, /json parse error/],
+      ['malformed YAML', '/api/v1/namespaces/default/pods', 'a: [b', { 'Content-Type': 'application/yaml' }, 400, /YAML/],
+      ['unknown resource', '/api/v1/namespaces/default/widgets', pod('w'), {}, 404, 'the server could not find the requested resource'],
+      ['wrong apiVersion', '/api/v1/namespaces/default/pods', { ...pod('v'), apiVersion: 'apps/v1' }, {}, 400, 'the API version in the data (apps/v1) does not match the expected API version (v1)'],
+      ['wrong kind', '/api/v1/namespaces/default/pods', { ...pod('k'), kind: 'Service' }, {}, 400, /does not match the expected kind \(Pod\)/],
+      ['namespace mismatch', '/api/v1/namespaces/default/pods', pod('n', { namespace: 'kube-system' }), {}, 400, 'the namespace of the provided object does not match the namespace sent on the request'],
+      ['missing namespace', '/api/v1/namespaces/nowhere/pods', pod('m'), {}, 404, 'namespaces "nowhere" not found'],
+      ['unsupported content type', '/api/v1/namespaces/default/pods', 'x', { 'Content-Type': 'text/plain' }, 415, /unknown format/],
+    ];
+    for (const [what, path, body, headers, code, message] of cases) {
+      const r = await c.request('POST', path, body, headers);
+      expect(r.status, what).toBe(code);
+      expect(r.headers.get('content-type'), what).toBe('application/json');
+      const status = r.json() as { kind: string; status: string; code: number; message: string };
+      expect(status.kind, what).toBe('Status');
+      expect(status.status).toBe('Failure');
+      expect(status.code).toBe(code);
+      if (typeof message === 'string') expect(status.message, what).toBe(message);
+      else expect(status.message, what).toMatch(message);
+    }
+    const big = JSON.stringify({ ...pod('big'), metadata: { name: 'big', annotations: { a: 'x'.repeat(4 * 1024 * 1024) } } });
+    const tooLarge = await c.request('POST', '/api/v1/namespaces/default/pods', big);
+    expect(tooLarge.status).toBe(413);
+    expect(await c.store.currentRevision()).toBe(before);
+  });
+
+  it('refuses a stale update with 409 Conflict and a duplicate create with 409 AlreadyExists', async () => {
+    const created = (await c.request('POST', '/api/v1/namespaces/default/pods', pod('conflict'))).json() as { metadata: Record<string, unknown> };
+    await c.request('PATCH', '/api/v1/namespaces/default/pods/conflict', { metadata: { labels: { v: '2' } } }, { 'Content-Type': 'application/merge-patch+json' });
+    const stale = await c.request('PUT', '/api/v1/namespaces/default/pods/conflict', created);
+    expect(stale.status).toBe(409);
+    expect((stale.json() as { reason: string }).reason).toBe('Conflict');
+    const dup = await c.request('POST', '/api/v1/namespaces/default/pods', pod('conflict'));
+    expect((dup.json() as { reason: string; code: number }).code).toBe(409);
+    expect((dup.json() as { reason: string }).reason).toBe('AlreadyExists');
+  });
+
+  it('honours dryRun=All on create, update, patch and delete', async () => {
+    const before = await c.store.currentRevision();
+    const r = await c.request('POST', '/api/v1/namespaces/default/pods?dryRun=All', pod('dry'));
+    expect(r.status).toBe(201);
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/dry')).status).toBe(404);
+    expect(await c.store.currentRevision()).toBe(before);
+  });
+
+  it('streams watch events as newline-delimited JSON, resuming from a resourceVersion', async () => {
+    const list = (await c.request('GET', '/api/v1/namespaces/default/configmaps')).json() as { metadata: { resourceVersion: string } };
+    const controller = new AbortController();
+    const res = await fetch(`${c.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${list.metadata.resourceVersion}&allowWatchBookmarks=true`, {
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json');
+    const reader = res.body!.getReader();
+    await c.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w1' }, data: { a: '1' } });
+    await c.request('PATCH', '/api/v1/namespaces/default/configmaps/w1', { data: { a: '2' } }, { 'Content-Type': 'application/merge-patch+json' });
+    await c.request('DELETE', '/api/v1/namespaces/default/configmaps/w1');
+    const events: { type: string; object: { kind: string; metadata: { name: string } } }[] = [];
+    let buffered = '';
+    while (events.length < 3) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += new TextDecoder().decode(value);
+      const lines = buffered.split('\n');
+      buffered = lines.pop()!;
+      for (const line of lines) if (line) events.push(JSON.parse(line));
+    }
+    controller.abort();
+    expect(events.map((e) => `${e.type} ${e.object.kind} ${e.object.metadata.name}`)).toEqual(['ADDED ConfigMap w1', 'MODIFIED ConfigMap w1', 'DELETED ConfigMap w1']);
+  });
+
+  it('sends a 410 Expired ERROR event inside a 200 stream for a too-old resourceVersion', async () => {
+    // A restarted apiserver's cache starts at the store's revision: history before it is gone.
+    for (let i = 0; i < 3; i++) await c.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `old-${i}` } });
+    const again = await startCluster({ store: c.store });
+    try {
+      const res = await fetch(`${again.url}/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=1`);
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      const ev = JSON.parse(text.trim().split('\n')[0]) as { type: string; object: { code: number; reason: string } };
+      expect(ev.type).toBe('ERROR');
+      expect(ev.object).toMatchObject({ kind: 'Status', code: 410, reason: 'Expired' });
+    } finally {
+      await again.stop();
+    }
+  });
+});
