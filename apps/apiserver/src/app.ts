@@ -6,9 +6,10 @@ import { NamespaceLifecycle } from './admission/namespace-lifecycle';
 import { ResourceCatalog } from './catalog';
 import { Discovery } from './discovery/discovery';
 import { instrumentStore } from './instrument-store';
-import { RestHandler, type TableBuilder } from './rest/handler';
+import { RestHandler, type Admit, type TableBuilder } from './rest/handler';
 import { buildFilter } from './selectors';
 import { ApiServerHttp, type OpenApiSource } from './server';
+import { GrpcApi } from './grpc/api-service';
 import type { StrategyHooks } from './strategies';
 
 export interface ApiServerOptions {
@@ -17,6 +18,8 @@ export interface ApiServerOptions {
   bindAddress?: string;
   /** 0 picks a free port. */
   port: number;
+  /** The components' gRPC API; 0 picks a free port, undefined serves none. */
+  grpcPort?: number;
   hooks?: StrategyHooks;
   tables?: TableBuilder;
   openapi?: OpenApiSource;
@@ -43,6 +46,7 @@ export class ApiServer {
   readonly catalog: ResourceCatalog;
   readonly http: ApiServerHttp;
   readonly namespaces: NamespaceLifecycle;
+  readonly grpc: GrpcApi | undefined;
   private ready = false;
 
   constructor(private readonly options: ApiServerOptions) {
@@ -59,14 +63,25 @@ export class ApiServer {
       onError: (err) => options.logger.warn('watch cache restarted', { err: String(err) }),
     });
     this.namespaces = new NamespaceLifecycle(this.catalog.store('', 'namespaces'));
+    const admit: Admit = async (op, resource, namespace, obj) => {
+      await this.namespaces.admit(op, resource, namespace, obj);
+      if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
+    };
+    if (options.grpcPort !== undefined) {
+      this.grpc = new GrpcApi({
+        catalog: this.catalog,
+        filters: buildFilter,
+        admit,
+        logger: options.logger,
+        minWatchTimeoutSeconds: options.minRequestTimeoutSeconds,
+        bookmarkIntervalMs: options.bookmarkIntervalMs,
+      });
+    }
     const rest = new RestHandler({
       catalog: this.catalog,
       filters: buildFilter,
       tables: options.tables,
-      admit: async (op, resource, namespace, obj) => {
-        await this.namespaces.admit(op, resource, namespace, obj);
-        if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
-      },
+      admit,
       minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
       bookmarkIntervalMs: options.bookmarkIntervalMs,
     });
@@ -99,9 +114,11 @@ export class ApiServer {
     await this.namespaces.bootstrap();
     this.ready = true;
     await this.http.listen(this.options.port, this.options.bindAddress ?? '127.0.0.1');
+    if (this.grpc) await this.grpc.listen(this.options.grpcPort!, this.options.bindAddress ?? '127.0.0.1');
   }
 
   async stop(): Promise<void> {
+    await this.grpc?.close();
     await this.http.close();
     this.catalog.close();
   }

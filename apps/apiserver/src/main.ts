@@ -46,13 +46,14 @@ const server = new ApiServer({
   logger,
   bindAddress: values['bind-address'],
   port: Number(values['secure-port']),
+  grpcPort: Number(values['grpc-port']),
   minRequestTimeoutSeconds: Number(values['min-request-timeout']),
 });
 try {
   const started = performance.now();
   await server.start();
   lifecycle.onShutdown('http', () => server.stop());
-  logger.info('serving', { address: values['bind-address'], port: server.port, startupMs: Math.round(performance.now() - started) });
+  logger.info('serving', { address: values['bind-address'], port: server.port, grpcPort: server.grpc?.port, startupMs: Math.round(performance.now() - started) });
 } catch (err) {
   logger.error('failed to start', { err });
   await store.close();

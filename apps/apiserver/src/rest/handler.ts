@@ -8,6 +8,7 @@ import { negotiate, parseAccept, type Rendering } from './negotiation';
 import { applyPatchBody, PatchType, patchTypes } from './patch';
 import type { RequestInfo } from './request-info';
 import { streamWatch } from './watch-stream';
+import { bindPod } from '../binding';
 
 /** A resource as the REST layer serves it. */
 export interface ServedResource {
@@ -66,6 +67,9 @@ export class RestHandler {
   constructor(private readonly options: RestHandlerOptions) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    if (info.group === '' && info.verb === 'create' && (info.resource === 'bindings' || (info.resource === 'pods' && info.subresource === 'binding'))) {
+      return this.bind(req, res, info, query);
+    }
     const served = this.options.catalog.lookup(info.group, info.version, info.resource);
     if (!served) throw notFoundResource();
     if (served.namespaced === false && info.namespace && info.resource !== 'namespaces') throw notFoundResource();
@@ -226,6 +230,19 @@ export class RestHandler {
     }
   }
 
+  /** POST pods/<name>/binding and POST bindings: the scheduler's bind. */
+  private async bind(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    const pods = this.options.catalog.lookup('', 'v1', 'pods');
+    if (!pods) throw notFoundResource();
+    const { object } = await this.readRawObject(req);
+    checkTypeMeta(object, { group: '', version: 'v1', kind: 'Binding' });
+    const binding = object as { metadata?: { name?: string; uid?: string }; target?: { kind?: string; name?: string } };
+    const name = info.subresource ? info.name : (binding.metadata?.name ?? '');
+    await bindPod(pods, info.namespace, name, binding, isDryRun(query));
+    const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+    return this.send(res, 201, status, { kind: 'json' }, undefined, query);
+  }
+
   private async handleSpecialSubresource(
     req: IncomingMessage,
     res: ServerResponse,
@@ -296,18 +313,7 @@ export class RestHandler {
   /** Reads and checks a create/update body: apiVersion and kind must be this resource's. */
   private async readObject(req: IncomingMessage, res: ServerResponse, served: ServedResource, query: URLSearchParams): Promise<ApiObject> {
     const { object, duplicates } = await this.readRawObject(req);
-    const expectedVersion = apiVersion(served);
-    if (object.apiVersion !== undefined && object.apiVersion !== expectedVersion) {
-      throw ApiError.badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${expectedVersion})`);
-    }
-    if (object.kind !== undefined && object.kind !== served.kind) {
-      throw ApiError.badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${served.kind})`);
-    }
-    if (object.metadata !== undefined && !isObject(object.metadata)) {
-      throw ApiError.badRequest('json: cannot unmarshal into Go struct field Object.metadata of type v1.ObjectMeta');
-    }
-    object.apiVersion = expectedVersion;
-    object.kind = served.kind;
+    checkTypeMeta(object, served);
     this.checkFields(res, served, object, query, duplicates);
     return object as ApiObject;
   }
@@ -338,21 +344,7 @@ export class RestHandler {
       if (type === 'application/vnd.kubernetes.protobuf' && this.options.decodeProtobuf) opts = this.options.decodeProtobuf(body);
       else opts = decodeObjectBody(body, type === 'application/yaml' ? type : 'application/json').object;
     }
-    const grace = query.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
-    let policy = (query.get('propagationPolicy') ?? opts.propagationPolicy) as DeleteOptions['propagationPolicy'] | undefined;
-    const orphan = query.get('orphanDependents') ?? opts.orphanDependents;
-    if (policy === undefined && orphan !== undefined && orphan !== null) policy = String(orphan) === 'true' ? 'Orphan' : 'Background';
-    if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
-      throw ApiError.invalidList(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
-    }
-    const pre = isObject(opts.preconditions) ? (opts.preconditions as DeleteOptions['preconditions']) : undefined;
-    const dryRun = query.getAll('dryRun').includes('All') || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
-    return {
-      gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
-      propagationPolicy: policy,
-      preconditions: pre,
-      dryRun,
-    };
+    return deleteOptionsFrom(opts, query);
   }
 
   private send(res: ServerResponse, code: number, body: ApiObject, rendering: Rendering, served: ServedResource | undefined, query: URLSearchParams): void {
@@ -381,6 +373,41 @@ export class RestHandler {
     res.writeHead(code, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
   }
+}
+
+/** A body's apiVersion and kind must be the resource's (they are filled in when absent). */
+export function checkTypeMeta(object: Record<string, unknown>, served: Pick<ServedResource, 'group' | 'version' | 'kind'>): void {
+  const expectedVersion = apiVersion(served);
+  if (object.apiVersion !== undefined && object.apiVersion !== expectedVersion) {
+    throw ApiError.badRequest(`the API version in the data (${String(object.apiVersion)}) does not match the expected API version (${expectedVersion})`);
+  }
+  if (object.kind !== undefined && object.kind !== served.kind) {
+    throw ApiError.badRequest(`the kind in the data (${String(object.kind)}) does not match the expected kind (${served.kind})`);
+  }
+  if (object.metadata !== undefined && !isObject(object.metadata)) {
+    throw ApiError.badRequest('json: cannot unmarshal into Go struct field Object.metadata of type v1.ObjectMeta');
+  }
+  object.apiVersion = expectedVersion;
+  object.kind = served.kind;
+}
+
+/** DeleteOptions from a request body and query parameters (the query wins), validated. */
+export function deleteOptionsFrom(opts: Record<string, unknown>, query: URLSearchParams = new URLSearchParams()): DeleteOptions {
+  const grace = query.get('gracePeriodSeconds') ?? opts.gracePeriodSeconds;
+  let policy = (query.get('propagationPolicy') ?? opts.propagationPolicy) as DeleteOptions['propagationPolicy'] | undefined;
+  const orphan = query.get('orphanDependents') ?? opts.orphanDependents;
+  if (policy === undefined && orphan !== undefined && orphan !== null) policy = String(orphan) === 'true' ? 'Orphan' : 'Background';
+  if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw ApiError.invalidList(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  const pre = isObject(opts.preconditions) ? (opts.preconditions as DeleteOptions['preconditions']) : undefined;
+  const dryRun = query.getAll('dryRun').includes('All') || (Array.isArray(opts.dryRun) && opts.dryRun.includes('All'));
+  return {
+    gracePeriodSeconds: grace === undefined || grace === null ? undefined : Number(grace),
+    propagationPolicy: policy,
+    preconditions: pre,
+    dryRun,
+  };
 }
 
 export function apiVersion(served: Pick<ServedResource, 'group' | 'version'>): string {

@@ -359,6 +359,10 @@ export class ResourceStore {
       delete merged.metadata?.resourceVersion;
       return merged;
     }
+    if (subresource === 'binding') {
+      // pods/binding sets spec.nodeName and the PodScheduled condition together.
+      return next;
+    }
     if (subresource === 'status') {
       // The status subresource changes status only (and nothing of metadata but labels,
       // annotations, finalizers and owners are kept from the current object).
