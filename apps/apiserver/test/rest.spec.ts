@@ -106,7 +106,7 @@ describe('apiserver REST API', () => {
       else expect(status.message, what).toMatch(message);
     }
     const big = JSON.stringify({ ...pod('big'), metadata: { name: 'big', annotations: { a: 'x'.repeat(4 * 1024 * 1024) } } });
-    const tooLarge = await c.request('POST', '/api/v1/namespaces/default/pods', big);
+    const tooLarge = await c.request('POST', '/api/v1/namespaces/default/pods', big, { 'Content-Type': 'application/json' });
     expect(tooLarge.status).toBe(413);
     expect(await c.store.currentRevision()).toBe(before);
   });

@@ -1,2 +1,4 @@
 export * from './types';
 export * from './registry';
+export * from './selectors';
+export * from './quantity';

@@ -300,9 +300,10 @@ export class RestHandler {
   }
 
   private async readRawObject(req: IncomingMessage): Promise<{ object: Record<string, unknown>; duplicates: string[] }> {
+    // The size limit applies before anything else looks at the body, as in Kubernetes.
+    const body = await readBody(req);
     const type = contentType(req);
     if (!objectBodyTypes.includes(type)) throw ApiError.unsupportedMediaType(type, objectBodyTypes);
-    const body = await readBody(req);
     if (type === 'application/vnd.kubernetes.protobuf') {
       if (!this.options.decodeProtobuf) throw ApiError.unsupportedMediaType(type, objectBodyTypes.slice(0, 2));
       return { object: this.options.decodeProtobuf(body), duplicates: [] };
