@@ -8,6 +8,7 @@ import { Discovery } from './discovery/discovery';
 import { instrumentStore } from './instrument-store';
 import { RestHandler, type Admit, type TableBuilder } from './rest/handler';
 import { buildFilter } from './selectors';
+import { scaleSubresource } from './scale';
 import { ApiServerHttp, type OpenApiSource } from './server';
 import { GrpcApi } from './grpc/api-service';
 import type { StrategyHooks } from './strategies';
@@ -82,6 +83,7 @@ export class ApiServer {
       filters: buildFilter,
       tables: options.tables,
       admit,
+      subresources: { scale: scaleSubresource },
       minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
       bookmarkIntervalMs: options.bookmarkIntervalMs,
     });

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KUBECTL, startCluster, type TestCluster } from './harness';
+
+const manifest = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  labels: {app: demo}
+data: {mode: fast}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labels: {app: demo}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: c
+        image: busybox:1.36
+`;
+
+// The real kubectl, at the version this project targets and at an older one still in use.
+const versions = [
+  { name: '1.33', binary: KUBECTL },
+  { name: '1.29', binary: KUBECTL.replace(/kubectl$/, 'kubectl.1.29') },
+];
+
+describe.each(versions)('real kubectl $name against the apiserver', ({ binary }) => {
+  let c: TestCluster;
+  const k = (args: string[], input?: string) => c.kubectl(args, { binary, input });
+  beforeAll(async () => {
+    expect(existsSync(binary), `${binary} must be installed`).toBe(true);
+    c = await startCluster();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('reports version, api-versions and api-resources', async () => {
+    expect(await k(['version'])).toMatch(/Server Version: v1\.33\.0/);
+    const versionsOut = (await k(['api-versions'])).trim().split('\n');
+    expect(versionsOut).toEqual(expect.arrayContaining(['v1', 'apps/v1', 'batch/v1', 'autoscaling/v2', 'networking.k8s.io/v1']));
+    const resources = await k(['api-resources']);
+    expect(resources).toMatch(/^pods\s+po\s+v1\s+true\s+Pod$/m);
+    expect(resources).toMatch(/^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
+    expect(resources).toMatch(/^nodes\s+no\s+v1\s+false\s+Node$/m);
+  });
+
+  it('creates from a multi-document manifest and reads back in machine formats', async () => {
+    const created = await k(['create', '-f', '-', '--validate=false'], manifest);
+    expect(created.trim().split('\n')).toEqual(['configmap/settings created', 'deployment.apps/web created']);
+    expect(await k(['get', 'deploy', 'web', '-o', 'name'])).toBe('deployment.apps/web\n');
+    const json = JSON.parse(await k(['get', 'deploy', 'web', '-o', 'json'])) as { spec: { replicas: number }; metadata: { generation: number } };
+    expect(json.spec.replicas).toBe(2);
+    expect(json.metadata.generation).toBe(1);
+    expect(await k(['get', 'cm', 'settings', '-o', 'yaml'])).toMatch(/^ {2}mode: fast$/m);
+    expect(await k(['get', 'cm', '-l', 'app=demo', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('settings');
+    expect(await k(['get', 'cm', 'settings', '-o', 'custom-columns=NAME:.metadata.name,MODE:.data.mode'])).toMatch(/^NAME\s+MODE\nsettings\s+fast\n$/);
+    expect(await k(['get', 'deploy', '-A', '-o', 'name'])).toBe('deployment.apps/web\n');
+    expect(await k(['get', 'cm', '--field-selector', 'metadata.name=settings', '-o', 'name'])).toBe('configmap/settings\n');
+  });
+
+  it('labels, annotates, patches and scales', async () => {
+    expect(await k(['label', 'cm', 'settings', 'tier=backend'])).toBe('configmap/settings labeled\n');
+    expect(await k(['annotate', 'cm', 'settings', 'note=hello'])).toBe('configmap/settings annotated\n');
+    expect(await k(['patch', 'cm', 'settings', '--type', 'merge', '-p', '{"data":{"extra":"1"}}'])).toBe('configmap/settings patched\n');
+    expect(await k(['patch', 'cm', 'settings', '--type', 'json', '-p', '[{"op":"replace","path":"/data/mode","value":"slow"}]'])).toBe('configmap/settings patched\n');
+    const cm = JSON.parse(await k(['get', 'cm', 'settings', '-o', 'json'])) as { metadata: { labels: Record<string, string>; annotations: Record<string, string> }; data: Record<string, string> };
+    expect(cm.metadata.labels).toEqual({ app: 'demo', tier: 'backend' });
+    expect(cm.metadata.annotations).toEqual({ note: 'hello' });
+    expect(cm.data).toEqual({ mode: 'slow', extra: '1' });
+    expect(await k(['scale', 'deploy', 'web', '--replicas=4'])).toBe('deployment.apps/web scaled\n');
+    const d = JSON.parse(await k(['get', 'deploy', 'web', '-o', 'json'])) as { spec: { replicas: number }; metadata: { generation: number } };
+    expect(d.spec.replicas).toBe(4);
+    expect(d.metadata.generation).toBe(2);
+  });
+
+  it('reports server errors as Kubernetes does', async () => {
+    const r = await c.kubectlResult(['get', 'cm', 'nope'], { binary });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Error from server (NotFound): configmaps "nope" not found');
+    const bad = await c.kubectlResult(['get', 'pods', '--field-selector', 'spec.foo=x'], { binary });
+    expect(bad.stderr).toContain('field label not supported: spec.foo');
+  });
+
+  it('deletes by name, by label and all, and with --cascade=orphan', async () => {
+    await k(['create', '-f', '-', '--validate=false'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    expect(await k(['delete', 'cm', 'settings'])).toBe('configmap "settings" deleted\n');
+    expect((await k(['delete', 'cm', '-l', 'x=1'])).trim().split('\n').sort()).toEqual(['configmap "a" deleted', 'configmap "b" deleted']);
+    expect(await k(['delete', 'cm', '--all'])).toBe('configmap "c" deleted\n');
+    expect(await k(['get', 'cm', '-o', 'name'])).toBe('');
+    // Orphaning is finished by the garbage collector (controller-manager), which removes the
+    // orphan finalizer after releasing the dependents; here the apiserver's part is checked.
+    expect(await k(['delete', 'deploy', 'web', '--cascade=orphan', '--wait=false'])).toBe('deployment.apps "web" deleted\n');
+    const d = JSON.parse(await k(['get', 'deploy', 'web', '-o', 'json'])) as { metadata: { finalizers: string[]; deletionTimestamp?: string } };
+    expect(d.metadata.finalizers).toEqual(['orphan']);
+    expect(d.metadata.deletionTimestamp).toBeDefined();
+  });
+});
