@@ -9,6 +9,8 @@ import { instrumentStore } from './instrument-store';
 import { RestHandler, type Admit, type TableBuilder } from './rest/handler';
 import { buildFilter } from './selectors';
 import { scaleSubresource } from './scale';
+import { ServiceAllocator, kubernetesService, parseCidr, parsePortRange } from './services';
+import { ApiError } from './errors';
 import { ApiServerHttp, type OpenApiSource } from './server';
 import { GrpcApi } from './grpc/api-service';
 import type { StrategyHooks } from './strategies';
@@ -26,6 +28,10 @@ export interface ApiServerOptions {
   openapi?: OpenApiSource;
   minRequestTimeoutSeconds?: number;
   bookmarkIntervalMs?: number;
+  /** --service-cluster-ip-range; default 10.96.0.0/12. */
+  serviceClusterIpRange?: string;
+  /** --service-node-port-range; default 30000-32767. */
+  serviceNodePortRange?: string;
 }
 
 /** The version the apiserver reports: the Kubernetes API level it serves. */
@@ -48,6 +54,7 @@ export class ApiServer {
   readonly http: ApiServerHttp;
   readonly namespaces: NamespaceLifecycle;
   readonly grpc: GrpcApi | undefined;
+  readonly services: ServiceAllocator;
   private ready = false;
 
   constructor(private readonly options: ApiServerOptions) {
@@ -60,10 +67,16 @@ export class ApiServer {
       registers: [this.registry],
     });
     const store = instrumentStore(options.store, storeLatency);
-    this.catalog = new ResourceCatalog(store, servedResources, options.hooks, {
+    this.services = new ServiceAllocator(
+      parseCidr(options.serviceClusterIpRange ?? '10.96.0.0/12'),
+      parsePortRange(options.serviceNodePortRange ?? '30000-32767'),
+    );
+    const hooks: StrategyHooks = { ...options.hooks, prepare: { ...(options.hooks?.prepare ?? {}), '/Service': this.services.strategy() } };
+    this.catalog = new ResourceCatalog(store, servedResources, hooks, {
       onError: (err) => options.logger.warn('watch cache restarted', { err: String(err) }),
     });
     this.namespaces = new NamespaceLifecycle(this.catalog.store('', 'namespaces'));
+    this.services.attach(this.catalog.store('', 'services'));
     const admit: Admit = async (op, resource, namespace, obj) => {
       await this.namespaces.admit(op, resource, namespace, obj);
       if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
@@ -114,9 +127,19 @@ export class ApiServer {
   async start(): Promise<void> {
     await this.catalog.start();
     await this.namespaces.bootstrap();
+    await this.bootstrapKubernetesService();
     this.ready = true;
     await this.http.listen(this.options.port, this.options.bindAddress ?? '127.0.0.1');
     if (this.grpc) await this.grpc.listen(this.options.grpcPort!, this.options.bindAddress ?? '127.0.0.1');
+  }
+
+  /** The `kubernetes` Service in `default`, created on first start. */
+  private async bootstrapKubernetesService(): Promise<void> {
+    try {
+      await this.catalog.store('', 'services').create('default', kubernetesService());
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+    }
   }
 
   async stop(): Promise<void> {

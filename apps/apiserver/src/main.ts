@@ -47,6 +47,8 @@ const server = new ApiServer({
   bindAddress: values['bind-address'],
   port: Number(values['secure-port']),
   grpcPort: Number(values['grpc-port']),
+  serviceClusterIpRange: values['service-cluster-ip-range'],
+  serviceNodePortRange: values['service-node-port-range'],
   minRequestTimeoutSeconds: Number(values['min-request-timeout']),
 });
 try {
