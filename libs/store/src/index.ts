@@ -1,4 +1,5 @@
 export * from './errors';
 export * from './store';
-export * from './embedded';
 export * from './guaranteed-update';
+export * from './embedded';
+export * from './etcd';
