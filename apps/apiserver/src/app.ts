@@ -3,6 +3,7 @@ import type { Logger } from '@tskube/component';
 import type { Store } from '@tskube/store';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle';
+import { PriorityAdmission } from './admission/priority';
 import { ResourceCatalog } from './catalog';
 import { Discovery } from './discovery/discovery';
 import { instrumentStore } from './instrument-store';
@@ -55,6 +56,7 @@ export class ApiServer {
   readonly namespaces: NamespaceLifecycle;
   readonly grpc: GrpcApi | undefined;
   readonly services: ServiceAllocator;
+  readonly priorities: PriorityAdmission;
   private ready = false;
 
   constructor(private readonly options: ApiServerOptions) {
@@ -77,8 +79,10 @@ export class ApiServer {
     });
     this.namespaces = new NamespaceLifecycle(this.catalog.store('', 'namespaces'));
     this.services.attach(this.catalog.store('', 'services'));
+    this.priorities = new PriorityAdmission(this.catalog.store('scheduling.k8s.io', 'priorityclasses'));
     const admit: Admit = async (op, resource, namespace, obj) => {
       await this.namespaces.admit(op, resource, namespace, obj);
+      if (op === 'create' && obj && resource.group === '' && resource.resource === 'pods') await this.priorities.admitPod(obj);
       if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
     };
     if (options.grpcPort !== undefined) {
@@ -128,6 +132,7 @@ export class ApiServer {
     await this.catalog.start();
     await this.namespaces.bootstrap();
     await this.bootstrapKubernetesService();
+    await this.priorities.bootstrap();
     this.ready = true;
     await this.http.listen(this.options.port, this.options.bindAddress ?? '127.0.0.1');
     if (this.grpc) await this.grpc.listen(this.options.grpcPort!, this.options.bindAddress ?? '127.0.0.1');
