@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { EtcdStore } from '@tskube/store';
+import { startEtcd, type EtcdServer } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KUBECTL, startCluster, type TestCluster } from './harness';
 
@@ -25,21 +28,35 @@ spec:
         image: busybox:1.36
 `;
 
-// The real kubectl, at the version this project targets and at an older one still in use.
-const versions = [
-  { name: '1.33', binary: KUBECTL },
-  { name: '1.29', binary: KUBECTL.replace(/kubectl$/, 'kubectl.1.29') },
+// The real kubectl, at the version this project targets and at an older one still in use,
+// against each store backend (the etcd leg runs a real etcd).
+const cases = [
+  { name: '1.33', backend: 'embedded', binary: KUBECTL },
+  { name: '1.29', backend: 'embedded', binary: KUBECTL.replace(/kubectl$/, 'kubectl.1.29') },
+  { name: '1.33', backend: 'etcd', binary: KUBECTL },
+  { name: '1.29', backend: 'etcd', binary: KUBECTL.replace(/kubectl$/, 'kubectl.1.29') },
 ];
 
-describe.each(versions)('real kubectl $name against the apiserver', ({ binary }) => {
+let etcd: EtcdServer | undefined;
+afterAll(async () => {
+  await etcd?.stop();
+});
+
+describe.each(cases)('real kubectl $name against the apiserver on the $backend store', ({ binary, backend }) => {
   let c: TestCluster;
+  let store: EtcdStore | undefined;
   const k = (args: string[], input?: string) => c.kubectl(args, { binary, input });
   beforeAll(async () => {
     expect(existsSync(binary), `${binary} must be installed`).toBe(true);
-    c = await startCluster();
+    if (backend === 'etcd') {
+      etcd ??= await startEtcd();
+      store = new EtcdStore({ endpoints: etcd.endpoint, prefix: `/${randomUUID()}` });
+    }
+    c = await startCluster({ store });
   });
   afterAll(async () => {
     await c?.stop();
+    await store?.close();
   });
 
   it('reports version, api-versions and api-resources', async () => {

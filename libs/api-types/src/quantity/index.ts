@@ -1,0 +1,3 @@
+export { Quantity, parseQuantity, quantityToString, compareQuantities } from './quantity';
+export { QuantityFormat } from './suffix';
+export { QuantityError, QuantityErrorCode, isQuantityError, quantityErrorMessages } from './errors';
