@@ -57,6 +57,7 @@ export class ApiServer {
   readonly grpc: GrpcApi | undefined;
   readonly services: ServiceAllocator;
   readonly priorities: PriorityAdmission;
+  private sweeper: NodeJS.Timeout | undefined;
   private ready = false;
 
   constructor(private readonly options: ApiServerOptions) {
@@ -134,6 +135,10 @@ export class ApiServer {
     await this.bootstrapKubernetesService();
     await this.priorities.bootstrap();
     this.ready = true;
+    this.sweeper = setInterval(() => {
+      this.sweepExpiredPods().catch((err: unknown) => this.options.logger.warn('pod sweep failed', { err: String(err) }));
+    }, 5000);
+    this.sweeper.unref();
     await this.http.listen(this.options.port, this.options.bindAddress ?? '127.0.0.1');
     if (this.grpc) await this.grpc.listen(this.options.grpcPort!, this.options.bindAddress ?? '127.0.0.1');
   }
@@ -147,7 +152,31 @@ export class ApiServer {
     }
   }
 
+  /**
+   * Pods whose grace period ran out on a node that does not exist (no kubelet will ever confirm)
+   * are removed, as the pod GC would; pods on a live node wait for their kubelet.
+   */
+  async sweepExpiredPods(now = Date.now()): Promise<number> {
+    const pods = this.catalog.store('', 'pods');
+    const nodes = this.catalog.store('', 'nodes');
+    let removed = 0;
+    for (const { object } of pods.cache.list().items) {
+      const meta = object.metadata ?? {};
+      if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > now || meta.finalizers?.length) continue;
+      const node = (object.spec as { nodeName?: string } | undefined)?.nodeName;
+      if (node && nodes.cache.get(nodes.key('', node))) continue;
+      try {
+        await pods.delete(meta.namespace ?? '', meta.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: meta.uid } });
+        removed++;
+      } catch (err) {
+        if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
+      }
+    }
+    return removed;
+  }
+
   async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.grpc?.close();
     await this.http.close();
     this.catalog.close();

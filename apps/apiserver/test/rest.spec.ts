@@ -171,4 +171,36 @@ describe('apiserver REST API', () => {
       await again.stop();
     }
   });
+  it('deletes a pod on a node gracefully: deletionTimestamp first, gone when its grace runs out with no node', async () => {
+    const spec = { nodeName: 'ghost', terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox' }] };
+    await c.request('POST', '/api/v1/namespaces/default/pods', { ...pod('graceful'), spec });
+    await c.request('POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'alive' } });
+    await c.request('POST', '/api/v1/namespaces/default/pods', { ...pod('kept'), spec: { ...spec, nodeName: 'alive' } });
+    const del = await c.request('DELETE', '/api/v1/namespaces/default/pods/graceful');
+    expect(del.status).toBe(200);
+    const body = del.json() as { metadata: { deletionTimestamp: string; deletionGracePeriodSeconds: number } };
+    expect(body.metadata.deletionGracePeriodSeconds).toBe(1);
+    await c.request('DELETE', '/api/v1/namespaces/default/pods/kept');
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/graceful')).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await c.server.sweepExpiredPods(Date.now() + 2000)).toBe(1);
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/graceful')).status).toBe(404);
+    // The pod on a live node waits for its kubelet's confirmation (a delete with grace 0).
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/kept')).status).toBe(200);
+    expect((await c.request('DELETE', '/api/v1/namespaces/default/pods/kept?gracePeriodSeconds=0')).status).toBe(200);
+    expect((await c.request('GET', '/api/v1/namespaces/default/pods/kept')).status).toBe(404);
+  });
+
+  it('resolves priorityClassName into spec.priority and refuses unknown classes', async () => {
+    const p = (await c.request('POST', '/api/v1/namespaces/default/pods', { ...pod('critical'), spec: { priorityClassName: 'system-cluster-critical', containers: [{ name: 'c', image: 'x' }] } })).json() as {
+      spec: { priority: number; preemptionPolicy: string };
+    };
+    expect(p.spec.priority).toBe(2000000000);
+    expect(p.spec.preemptionPolicy).toBe('PreemptLowerPriority');
+    const plain = (await c.request('POST', '/api/v1/namespaces/default/pods', pod('plain'))).json() as { spec: { priority: number } };
+    expect(plain.spec.priority).toBe(0);
+    const unknown = await c.request('POST', '/api/v1/namespaces/default/pods', { ...pod('nope'), spec: { priorityClassName: 'missing', containers: [{ name: 'c', image: 'x' }] } });
+    expect(unknown.status).toBe(403);
+    expect((unknown.json() as { message: string }).message).toBe('pods "nope" is forbidden: no PriorityClass with name missing was found');
+  });
 });
