@@ -30,6 +30,8 @@ export interface ApiServerHttpOptions {
 export class ApiServerHttp {
   readonly server: http.Server;
   private readonly requests: Counter<string>;
+  /** Connections currently carrying a watch stream. */
+  private readonly watchSockets = new Set<import('node:net').Socket>();
   private readonly latency: Histogram<string>;
 
   constructor(private readonly o: ApiServerHttpOptions) {
@@ -77,6 +79,14 @@ export class ApiServerHttp {
     return (this.server.address() as AddressInfo | null)?.port ?? 0;
   }
 
+  /** Cuts every connection that carries a watch, as a network failure would. */
+  dropWatchConnections(): number {
+    const n = this.watchSockets.size;
+    for (const socket of this.watchSockets) socket.destroy();
+    this.watchSockets.clear();
+    return n;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => {
       this.server.close(() => resolve());
@@ -87,8 +97,13 @@ export class ApiServerHttp {
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const watchParam = url.searchParams.get('watch');
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, watchParam === 'true' || watchParam === '1');
+    const watchParam = url.searchParams.get('watch')?.toLowerCase();
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, watchParam === 'true' || watchParam === '1' || watchParam === 't');
+    if (info.verb === 'watch') {
+      const socket = req.socket;
+      this.watchSockets.add(socket);
+      res.once('close', () => this.watchSockets.delete(socket));
+    }
     try {
       if (info.isResourceRequest) await this.o.rest.handle(req, res, info, url.searchParams);
       else await this.serveNonResource(req, res, url);
