@@ -55,7 +55,13 @@ describe('official clients watching the apiserver', () => {
 
   it('a @kubernetes/client-node informer sees every event of 1,000 writes in order across a forced reconnect', async () => {
     const kc = new k8s.KubeConfig();
-    kc.loadFromFile(c.kubeconfig);
+    // client-node refuses plain http unless TLS verification is explicitly off.
+    kc.loadFromOptions({
+      clusters: [{ name: 'test', server: c.url, skipTLSVerify: true }],
+      users: [{ name: 'admin' }],
+      contexts: [{ name: 'test', cluster: 'test', user: 'admin' }],
+      currentContext: 'test',
+    });
     const api = kc.makeApiClient(k8s.CoreV1Api);
     const seen: Logged[] = [];
     const informer = k8s.makeInformer(kc, '/api/v1/namespaces/default/configmaps', () => api.listNamespacedConfigMap({ namespace: 'default' }));
