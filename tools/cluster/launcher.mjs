@@ -31,10 +31,15 @@ export class Launcher {
   async start() {
     mkdirSync(this.logDir(), { recursive: true });
     for (const c of this.components) {
+      if (await answers(c.healthUrl)) {
+        throw new Error(`${c.name}: something already answers at ${c.healthUrl}; is another cluster running?`);
+      }
       const started = performance.now();
       const logPath = join(this.logDir(), `${c.name}.log`);
       const fd = openSync(logPath, 'a');
-      const child = spawn(c.command, c.args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...c.env } });
+      // stdin is a pipe the child watches (TSKUBE_EXIT_WITH_PARENT): if this launcher dies, even
+      // by SIGKILL, the pipe closes and the component shuts down instead of living on as an orphan.
+      const child = spawn(c.command, c.args, { stdio: ['pipe', fd, fd], env: { ...process.env, TSKUBE_EXIT_WITH_PARENT: '1', ...c.env } });
       closeSync(fd);
       const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
       const entry = { name: c.name, child, exited, logPath };
@@ -77,6 +82,15 @@ export class Launcher {
       }
     })();
     return this.stopping;
+  }
+}
+
+async function answers(url) {
+  try {
+    await fetch(url, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -127,12 +127,40 @@ describe('npm start (tools/cluster/start.mjs)', () => {
     expect(alive(steadyPid)).toBe(false);
   });
 
-  it('says what is not implemented and runs nothing when no component is ready', async () => {
+  it('runs the real cluster: builds, starts the apiserver, writes a kubeconfig, and keeps objects across restarts', async () => {
     dir = mkdtempSync(join(tmpdir(), 'tskube-start-'));
-    const run = runStart(dir);
-    runs.push(run);
-    expect(await run.exited).toBe(0);
-    expect(run.output()).toMatch(/apiserver: not implemented yet \(issue 3\)/);
-    expect(run.output()).toContain('no component is implemented yet');
-  });
+    const kubectl = (args: string[], input?: string) =>
+      execFileSync('/usr/lib/google-cloud-sdk/bin/kubectl', [`--kubeconfig=${join(dir, 'data/kubeconfig')}`, `--cache-dir=${join(dir, 'cache')}`, ...args], {
+        encoding: 'utf8',
+        input,
+      });
+    const first = runStart(dir);
+    runs.push(first);
+    await first.waitFor('running; Ctrl-C stops every component');
+    expect(first.output()).toMatch(/apiserver ready in \d+ ms/);
+    expect(first.output()).toMatch(/scheduler: not implemented yet \(issue 4\)/);
+    expect(kubectl(['get', 'ns', '-o', 'name'])).toContain('namespace/kube-system');
+    kubectl(['create', '-f', '-', '--validate=false'], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"survivor"},"data":{"a":"b"}}');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(readFileSync(join(dir, 'data/logs/apiserver.log'), 'utf8')).toContain('"msg":"shutdown complete"');
+
+    const second = runStart(dir);
+    runs.push(second);
+    await second.waitFor('running; Ctrl-C stops every component');
+    expect(kubectl(['get', 'configmap', 'survivor', '-o', 'jsonpath={.data.a}'])).toBe('b');
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+
+    // A launcher killed outright leaves no component behind.
+    const third = runStart(dir);
+    runs.push(third);
+    await third.waitFor('running; Ctrl-C stops every component');
+    const pid = Number(/apiserver ready in \d+ ms \(pid (\d+)/.exec(third.output())![1]);
+    expect(alive(pid)).toBe(true);
+    third.child.kill('SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(alive(pid)).toBe(false);
+  }, 60_000);
 });

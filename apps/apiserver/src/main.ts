@@ -24,6 +24,7 @@ const { values } = parseArgs({
 const logger = createLogger({ component: 'apiserver', level: Number(values.v) >= 4 ? 'debug' : 'info' });
 const lifecycle = new Lifecycle({ logger });
 lifecycle.installSignalHandlers();
+lifecycle.exitWithParent();
 
 let store: Store;
 const backend = values['storage-backend'];

@@ -47,6 +47,19 @@ export class Lifecycle {
     this.proc.once('SIGINT', this.onSignal);
   }
 
+  /**
+   * Shuts down when the launching process dies, however it dies (SIGKILL included): a launcher
+   * that sets TSKUBE_EXIT_WITH_PARENT=1 holds the write end of this process's stdin, and its
+   * death closes it. Without that variable stdin is left alone.
+   */
+  exitWithParent(stdin: NodeJS.ReadableStream = process.stdin, env: NodeJS.ProcessEnv = process.env): void {
+    if (env['TSKUBE_EXIT_WITH_PARENT'] !== '1') return;
+    const onGone = () => void this.shutdown('parent process exited').then(() => this.proc.exit(0));
+    stdin.once('end', onGone);
+    stdin.once('close', onGone);
+    stdin.resume();
+  }
+
   /** Runs the hooks once; later calls return the same promise. Never rejects. */
   shutdown(reason: string): Promise<void> {
     this.stopping ??= this.runHooks(reason);

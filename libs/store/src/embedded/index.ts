@@ -1,1 +1,1 @@
-export { EmbeddedStore, type EmbeddedStoreOptions } from './embedded-store';
+export { EmbeddedStore, openEmbeddedStore, type EmbeddedStoreOptions } from './embedded-store';
