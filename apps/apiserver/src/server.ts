@@ -127,9 +127,9 @@ export class ApiServerHttp {
       res.destroy();
       return;
     }
-    const body = JSON.stringify(apiErr.status) + '\n';
+    const body = JSON.stringify(apiErr.toStatus()) + '\n';
     const headers: Record<string, string | number> = { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) };
-    const retry = apiErr.status.details?.retryAfterSeconds;
+    const retry = apiErr.toStatus().details?.retryAfterSeconds;
     if (retry) headers['Retry-After'] = retry;
     res.writeHead(apiErr.code, headers);
     res.end(body);

@@ -185,8 +185,8 @@ export class GrpcApi {
   private toGrpcError(err: unknown) {
     const apiErr = err instanceof ApiError ? err : ApiError.internal(err);
     if (!(err instanceof ApiError)) this.o.logger.error('grpc call failed', { err: (err as Error)?.stack ?? String(err) });
-    const s = apiErr.status;
-    return statusToGrpc({ code: s.code, reason: s.reason, message: s.message, details: s.details ? toBytes(s.details) : Buffer.alloc(0) });
+    const s = apiErr.toStatus();
+    return statusToGrpc({ code: s.code, reason: s.reason ?? '', message: s.message ?? '', details: s.details ? toBytes(s.details) : Buffer.alloc(0) });
   }
 
   private async watch(call: ServerWritableStream<{ gvr?: GroupVersionResource; namespace: string; options?: ListOptions }, WatchEvent>): Promise<void> {
@@ -203,7 +203,7 @@ export class GrpcApi {
       });
     } catch (err) {
       if (err instanceof ApiError && err.code === 410) {
-        call.write({ type: WatchEventType.ERROR, object: toBytes(err.status), resourceVersion: '' });
+        call.write({ type: WatchEventType.ERROR, object: toBytes(err.toStatus()), resourceVersion: '' });
         call.end();
         return;
       }

@@ -62,7 +62,7 @@ export async function streamWatch(req: IncomingMessage, res: ServerResponse, o: 
   } catch (err) {
     if (err instanceof ApiError && err.code === 410) {
       writeHead(res, o);
-      writeEvent(res, { type: 'ERROR', object: err.status });
+      writeEvent(res, { type: 'ERROR', object: err.toStatus() });
       res.end();
       return;
     }

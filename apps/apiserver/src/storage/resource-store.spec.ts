@@ -83,12 +83,12 @@ describe('ResourceStore', () => {
   it('answers Kubernetes errors: AlreadyExists, NotFound, namespace mismatch, set resourceVersion', async () => {
     await pods.create('default', pod('web'));
     const dup = await errorOf(pods.create('default', pod('web')));
-    expect(dup.status).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'pods "web" already exists' });
+    expect(dup.toStatus()).toMatchObject({ code: 409, reason: 'AlreadyExists', message: 'pods "web" already exists' });
     const missing = await errorOf(pods.get('default', 'nope'));
-    expect(missing.status).toMatchObject({ code: 404, reason: 'NotFound', message: 'pods "nope" not found' });
+    expect(missing.toStatus()).toMatchObject({ code: 404, reason: 'NotFound', message: 'pods "nope" not found' });
     const other = pod('x');
     other.metadata!.namespace = 'other';
-    expect((await errorOf(pods.create('default', other))).status).toMatchObject({
+    expect((await errorOf(pods.create('default', other))).toStatus()).toMatchObject({
       code: 400,
       message: 'the namespace of the provided object does not match the namespace sent on the request',
     });
@@ -109,7 +109,7 @@ describe('ResourceStore', () => {
     expect(Number(updated.metadata!.resourceVersion)).toBeGreaterThan(Number(created.metadata!.resourceVersion));
 
     const stale = await errorOf(pods.update('default', 'web', changed));
-    expect(stale.status).toMatchObject({
+    expect(stale.toStatus()).toMatchObject({
       code: 409,
       reason: 'Conflict',
       message: 'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again',
@@ -169,7 +169,7 @@ describe('ResourceStore', () => {
 
     const bound = await pods.create('default', { ...pod('bound'), spec: { nodeName: 'n1', containers: [] } });
     const wrongUid = await errorOf(pods.delete('default', 'bound', { preconditions: { uid: 'nope' } }));
-    expect(wrongUid.status.message).toBe(`Operation cannot be fulfilled on pods "bound": Precondition failed: UID in precondition: nope, UID in object meta: ${bound.metadata!.uid}`);
+    expect(wrongUid.toStatus().message).toBe(`Operation cannot be fulfilled on pods "bound": Precondition failed: UID in precondition: nope, UID in object meta: ${bound.metadata!.uid}`);
     const graceful = await pods.delete('default', 'bound');
     expect(graceful.deleted).toBe(false);
     expect(graceful.object.metadata!.deletionGracePeriodSeconds).toBe(30);
@@ -262,8 +262,8 @@ describe('ResourceStore', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     const err = await errorOf(small.watch('default', { resourceVersion: first.metadata!.resourceVersion }));
-    expect(err.status).toMatchObject({ code: 410, reason: 'Expired' });
-    expect(err.status.message).toMatch(/^too old resource version: \d+ \(\d+\)$/);
+    expect(err.toStatus()).toMatchObject({ code: 410, reason: 'Expired' });
+    expect(err.toStatus().message).toMatch(/^too old resource version: \d+ \(\d+\)$/);
     small.close();
   });
 

@@ -304,7 +304,7 @@ export class ResourceStore {
         try {
           return await this.create(namespace, obj, options);
         } catch (err) {
-          if (err instanceof ApiError && err.status.reason === 'AlreadyExists' && attempt < 10) continue;
+          if (err instanceof ApiError && err.reason === 'AlreadyExists' && attempt < 10) continue;
           throw err;
         }
       }
