@@ -106,11 +106,50 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
     expect(bad.stderr).toContain('field label not supported: spec.foo');
   });
 
+  it('describes a pod and a deployment with their events', async () => {
+    await k(['create', '-f', '-', '--validate=false'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: described, labels: {app: web}}\nspec: {containers: [{name: c, image: busybox}]}\n');
+    const uid = await k(['get', 'pod', 'described', '-o', 'jsonpath={.metadata.uid}']);
+    const event = (name: string, kind: string, objUid: string, reason: string, message: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name },
+        involvedObject: { kind, name: kind === 'Pod' ? 'described' : 'web', namespace: 'default', uid: objUid, apiVersion: kind === 'Pod' ? 'v1' : 'apps/v1' },
+        reason,
+        message,
+        type: 'Normal',
+        source: { component: 'test' },
+        firstTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        lastTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        count: 1,
+      });
+    await k(['create', '-f', '-', '--validate=false'], event('described.1', 'Pod', uid, 'Scheduled', 'Successfully assigned default/described to node-1'));
+    const pod = await k(['describe', 'pod', 'described']);
+    expect(pod).toMatch(/^Name:\s+described$/m);
+    expect(pod).toMatch(/^Status:\s+Pending$/m);
+    expect(pod).toMatch(/^QoS Class:\s+BestEffort$/m);
+    expect(pod).toMatch(/Normal\s+Scheduled\s+\S+\s+test\s+Successfully assigned default\/described to node-1/);
+    const deployUid = await k(['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.uid}']);
+    await k(['create', '-f', '-', '--validate=false'], event('web.1', 'Deployment', deployUid, 'ScalingReplicaSet', 'Scaled up replica set web-abc to 2'));
+    const deploy = await k(['describe', 'deployment', 'web']);
+    expect(deploy).toMatch(/^Selector:\s+app=web$/m);
+    expect(deploy).toMatch(/Normal\s+ScalingReplicaSet\s+\S+\s+test\s+Scaled up replica set web-abc to 2/);
+  });
+
+  it('watches with get -w and sees later changes', async () => {
+    const watcher = c.kubectlResult(['get', 'cm', '-w', '--request-timeout=3s', '-o', 'name'], { binary });
+    await new Promise((r) => setTimeout(r, 700));
+    await k(['create', '-f', '-', '--validate=false'], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"seen-later"}}');
+    const out = await watcher;
+    expect(out.stdout).toContain('configmap/settings');
+    expect(out.stdout).toContain('configmap/seen-later');
+  });
+
   it('deletes by name, by label and all, and with --cascade=orphan', async () => {
     await k(['create', '-f', '-', '--validate=false'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
     expect(await k(['delete', 'cm', 'settings'])).toBe('configmap "settings" deleted\n');
     expect((await k(['delete', 'cm', '-l', 'x=1'])).trim().split('\n').sort()).toEqual(['configmap "a" deleted', 'configmap "b" deleted']);
-    expect(await k(['delete', 'cm', '--all'])).toBe('configmap "c" deleted\n');
+    expect((await k(['delete', 'cm', '--all'])).trim().split('\n').sort()).toEqual(['configmap "c" deleted', 'configmap "seen-later" deleted']);
     expect(await k(['get', 'cm', '-o', 'name'])).toBe('');
     // Orphaning is finished by the garbage collector (controller-manager), which removes the
     // orphan finalizer after releasing the dependents; here the apiserver's part is checked.
