@@ -203,4 +203,23 @@ describe('apiserver REST API', () => {
     expect(unknown.status).toBe(403);
     expect((unknown.json() as { message: string }).message).toBe('pods "nope" is forbidden: no PriorityClass with name missing was found');
   });
+  it('loses no update with 100 concurrent read-modify-write clients (GET, change, PUT with resourceVersion, retry on 409)', async () => {
+    await c.request('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'counter' }, data: { n: '0' } });
+    let conflicts = 0;
+    await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        for (;;) {
+          const cur = (await c.request('GET', '/api/v1/namespaces/default/configmaps/counter')).json() as { data: { n: string } };
+          cur.data.n = String(Number(cur.data.n) + 1);
+          const put = await c.request('PUT', '/api/v1/namespaces/default/configmaps/counter', cur);
+          if (put.status === 200) return;
+          expect(put.status).toBe(409);
+          conflicts++;
+        }
+      }),
+    );
+    const final = (await c.request('GET', '/api/v1/namespaces/default/configmaps/counter')).json() as { data: { n: string } };
+    expect(final.data.n).toBe('100');
+    expect(conflicts).toBeGreaterThan(0);
+  });
 });
