@@ -443,19 +443,6 @@ export class ResourceStore {
         // A second delete may shorten the grace period, never lengthen it.
         nmeta.deletionTimestamp = timestamp(new Date(Date.now() + grace * 1000));
         nmeta.deletionGracePeriodSeconds = grace;
-      } else if (grace === 0 && !finalizers.size) {
-        nmeta.deletionGracePeriodSeconds = 0;
-      }
-      if (!graceful && grace === 0 && !finalizers.size && !this.strategy.blocksDeletion?.(current)) {
-        // Force deletion (grace 0) of an object that was waiting for its grace period.
-        if (options.dryRun) return { object: current, deleted: true };
-        try {
-          const deleted = await this.store.delete(key, kv.modRevision);
-          return { object: this.withRevision(current, deleted), deleted: true };
-        } catch (err) {
-          if (err instanceof StorageError && err.code === StorageErrorCode.Conflict && attempt < 100) continue;
-          throw this.mapStorageError(err, name);
-        }
       }
       if (jsonEqual(withoutRv(next), withoutRv(current))) return { object: current, deleted: false };
       if (options.dryRun) return { object: next, deleted: false };
