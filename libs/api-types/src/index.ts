@@ -2,3 +2,5 @@ export * from './types';
 export * from './registry';
 export * from './selectors';
 export * from './quantity';
+export * from './validation';
+export * from './defaulting';

@@ -133,14 +133,14 @@ describe('parseLabelRequirements: invalid selectors', () => {
     { in: '!!x', want: "unable to parse requirement: found '!', expected: identifier" },
     { in: 'x!', want: "unable to parse requirement: found '!', expected: in, notin, =, ==, !=, gt, lt" },
     { in: '-x', want: `unable to parse requirement: <nil>: Invalid value: "-x": name part ${KEY_NAME_REGEX_ERROR}` },
-    { in: 'a/b/c=d', want: `unable to parse requirement: <nil>: Invalid value: "a/b/c": a valid label key ${KEY_NAME_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')` },
+    { in: 'a/b/c=d', want: `unable to parse requirement: <nil>: Invalid value: "a/b/c": a qualified name ${KEY_NAME_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')` },
     {
       in: `${'k'.repeat(64)}=v`,
-      want: `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 bytes`,
+      want: `unable to parse requirement: <nil>: Invalid value: "${'k'.repeat(64)}": name part must be no more than 63 characters`,
     },
     {
       in: `k=${'v'.repeat(64)}`,
-      want: `unable to parse requirement: values[0][k]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 bytes`,
+      want: `unable to parse requirement: values[0][k]: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`,
     },
   ])('$in: $want', ({ in: input, want }) => {
     let caught: unknown;

@@ -58,13 +58,13 @@ describe('newLabelRequirement (apimachinery TestRequirementConstructor)', () => 
       key: 'a'.repeat(254),
       op: 'exists',
       values: [],
-      want: `key: Invalid value: "${'a'.repeat(254)}": name part must be no more than 63 bytes`,
+      want: `key: Invalid value: "${'a'.repeat(254)}": name part must be no more than 63 characters`,
     },
     {
       key: 'x16',
       op: '=',
       values: ['a'.repeat(254)],
-      want: `values[0][x16]: Invalid value: "${'a'.repeat(254)}": must be no more than 63 bytes`,
+      want: `values[0][x16]: Invalid value: "${'a'.repeat(254)}": must be no more than 63 characters`,
     },
     { key: 'x17', op: '=', values: ['a b'], want: `values[0][x17]: Invalid value: "a b": ${VALUE_REGEX_ERROR}` },
     {

@@ -254,7 +254,7 @@ describe('LabelsSelector.fromSet', () => {
     expect(LabelsSelector.validatedFromSet({ key: 'val' }).requirements()).toEqual([new LabelRequirement('key', '=', ['val'])]);
     const long = 'axahm2EJ8Phiephe2eixohbee9eGeiyees1thuozi1xoh0GiuH3diewi8iem7Nui';
     expect(() => LabelsSelector.validatedFromSet({ Key: long })).toThrow(
-      `values[0][Key]: Invalid value: "${long}": must be no more than 63 bytes`,
+      `values[0][Key]: Invalid value: "${long}": must be no more than 63 characters`,
     );
     expect(LabelsSelector.fromSet({ Key: long }).matches({ Key: long })).toBe(true);
   });

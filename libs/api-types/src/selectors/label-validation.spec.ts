@@ -33,18 +33,18 @@ describe('isLabelKey', () => {
     { key: '-a', want: [`name part ${KEY_NAME_REGEX_ERROR}`] },
     { key: 'a-', want: [`name part ${KEY_NAME_REGEX_ERROR}`] },
     { key: 'a b', want: [`name part ${KEY_NAME_REGEX_ERROR}`] },
-    { key: 'a'.repeat(64), want: ['name part must be no more than 63 bytes'] },
+    { key: 'a'.repeat(64), want: ['name part must be no more than 63 characters'] },
     { key: '/a', want: ['prefix part must be non-empty'] },
     { key: 'a/', want: ['name part must be non-empty', `name part ${KEY_NAME_REGEX_ERROR}`] },
     { key: 'Example.com/a', want: [`prefix part ${SUBDOMAIN_REGEX_ERROR}`] },
     {
       key: `${'a'.repeat(254)}/b`,
-      want: ['prefix part must be no more than 253 bytes'],
+      want: ['prefix part must be no more than 253 characters'],
     },
     {
       key: 'a/b/c',
       want: [
-        `a valid label key ${KEY_NAME_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
+        `a qualified name ${KEY_NAME_REGEX_ERROR} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
       ],
     },
   ])('rejects $key', ({ key, want }) => {
@@ -61,8 +61,8 @@ describe('isLabelValue', () => {
     { value: 'a b', want: [VALUE_REGEX_ERROR] },
     { value: '-a', want: [VALUE_REGEX_ERROR] },
     { value: 'a||y', want: [VALUE_REGEX_ERROR] },
-    { value: 'v'.repeat(64), want: ['must be no more than 63 bytes'] },
-    { value: `-${'v'.repeat(64)}`, want: ['must be no more than 63 bytes', VALUE_REGEX_ERROR] },
+    { value: 'v'.repeat(64), want: ['must be no more than 63 characters'] },
+    { value: `-${'v'.repeat(64)}`, want: ['must be no more than 63 characters', VALUE_REGEX_ERROR] },
     { value: 'é', want: [VALUE_REGEX_ERROR] },
   ])('rejects $value', ({ value, want }) => {
     expect(isLabelValue(value)).toEqual(want);

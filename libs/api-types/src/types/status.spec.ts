@@ -1,10 +1,10 @@
+import { goQuote } from '../selectors/go-strings';
 import { describe, expect, it } from 'vitest';
 import {
   CauseType,
   StatusError,
   StatusReason,
   asStatusError,
-  goQuote,
   hasReason,
   newAlreadyExists,
   newApplyConflict,

@@ -1,3 +1,4 @@
+import { goQuote } from '../selectors/go-strings';
 /**
  * The API layer's error: a metav1 Status with Kubernetes' codes, reasons and messages
  * (k8s.io/apimachinery/pkg/api/errors). Clients branch on `reason`, never on message text; the
@@ -213,32 +214,6 @@ export function qualifiedKind(gk: GroupKind): string {
   return gk.group ? `${gk.kind}.${gk.group}` : gk.kind;
 }
 
-/**
- * A string quoted as Go's `%q` quotes it, which is how Kubernetes puts names into messages. Names
- * are normally plain ASCII; control characters still come out escaped, as Go escapes them.
- */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const cp = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"': out += '\\"'; continue;
-      case '\\': out += '\\\\'; continue;
-      case '\x07': out += '\\a'; continue;
-      case '\b': out += '\\b'; continue;
-      case '\f': out += '\\f'; continue;
-      case '\n': out += '\\n'; continue;
-      case '\r': out += '\\r'; continue;
-      case '\t': out += '\\t'; continue;
-      case '\v': out += '\\v'; continue;
-    }
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
-    else if ((cp >= 0x80 && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029 || cp === 0xfeff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      out += `\\u${cp.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return out + '"';
-}
 
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

@@ -1,0 +1,108 @@
+export {
+  ErrorType,
+  FieldError,
+  FieldPath,
+  aggregateMessage,
+  duplicate,
+  errorTypeLabel,
+  fieldPath,
+  forbidden,
+  internalError,
+  invalid,
+  invalidMessage,
+  invalidStatus,
+  notFound,
+  notSupported,
+  omitValue,
+  renderValue,
+  required,
+  toStatusCauses,
+  tooLong,
+  tooLongMaxLength,
+  tooMany,
+} from './field';
+export {
+  DNS1035_LABEL_MAX_LENGTH,
+  DNS1123_LABEL_MAX_LENGTH,
+  DNS1123_SUBDOMAIN_MAX_LENGTH,
+  LABEL_VALUE_MAX_LENGTH,
+  type NameValidator,
+  emptyError,
+  inclusiveRangeError,
+  isCIdentifier,
+  isConfigMapKey,
+  isDNS1035Label,
+  isDNS1123Label,
+  isDNS1123Subdomain,
+  isEnvVarName,
+  isHTTPHeaderName,
+  isInRange,
+  isLabelKey,
+  isQualifiedName,
+  isValidLabelValue,
+  isValidPercent,
+  isValidPortName,
+  isValidPortNum,
+  maxLenError,
+  nameIsDNS1035Label,
+  nameIsDNSLabel,
+  nameIsDNSSubdomain,
+  regexError,
+} from './name';
+export {
+  FIELD_IMMUTABLE_ERROR_MSG,
+  IS_NEGATIVE_ERROR_MSG,
+  TOTAL_ANNOTATION_SIZE_LIMIT_BYTES,
+  type LabelSelectorValidationOptions,
+  type ObjectMetaOptions,
+  type ObjectMetaUpdateOptions,
+  validateAnnotations,
+  validateFinalizers,
+  validateImmutableField,
+  validateLabelName,
+  validateLabelSelector,
+  validateLabels,
+  validateNonnegativeField,
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  validateOwnerReferences,
+  validateTemplateObjectMeta,
+} from './object-meta';
+export { semanticEqual } from './equal';
+export { isDualStackIPs, isIPv6String, parseCIDR, parseIP, validateCIDR, validateIP, validateNonSpecialIP } from './ip';
+export { type PodSpecValidationOptions, validatePodCreate, validatePodSpec, validatePodTemplateSpec, validatePodUpdate } from './pod';
+export { validateResourceRequirements } from './resources';
+export { validateAffinity, validateTolerations, validateTopologySpreadConstraints } from './scheduling';
+export { validateVolumes } from './volumes';
+export { externallyAccessible, needsHealthCheck, validateService, validateServiceUpdate } from './service';
+export {
+  MAX_SECRET_SIZE,
+  validateConfigMap,
+  validateConfigMapUpdate,
+  validateEndpoints,
+  validateNamespace,
+  validateNode,
+  validateNodeUpdate,
+  validatePersistentVolumeClaim,
+  validatePersistentVolumeClaimSpec,
+  validatePodTemplate,
+  validateReplicationController,
+  validateSecret,
+  validateSecretUpdate,
+  validateServiceAccount,
+} from './core';
+export {
+  validateControllerRevision,
+  validateControllerRevisionUpdate,
+  validateDaemonSet,
+  validateDaemonSetUpdate,
+  validateDeployment,
+  validateDeploymentUpdate,
+  validateReplicaSet,
+  validateReplicaSetUpdate,
+  validateStatefulSet,
+  validateStatefulSetUpdate,
+} from './apps';
+export { JobLabels, validateCronJob, validateCronJobUpdate, validateJob, validateJobUpdate } from './batch';
+export { type KindKey, type ParsedKind, kindKeyOf, parseKindKey } from './kind-key';
+export { type ValidateOptions, hasValidation, validate } from './validate';
