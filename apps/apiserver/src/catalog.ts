@@ -38,7 +38,7 @@ export class ResourceCatalog implements Catalog {
         rs = new ResourceStore(
           store,
           { group: e.group, version: e.version, kind: e.kind, resource: e.resource, namespaced: e.namespaced, keyPrefix: `/registry/${storageKey}/` },
-          strategyFor(e.group, e.kind, hasStatus, hooks),
+          strategyFor(e.group, e.kind, hasStatus, hooks, e.namespaced),
           { onError: options.onError },
         );
         this.stores.set(storageKey, rs);

@@ -1,3 +1,4 @@
+import { StatusError, applyDefaults, defaultTolerationSeconds, invalidStatus, prepareForCreate, validate } from '@tskube/api-types';
 import type { ApiObject } from './storage/codec';
 import type { Strategy } from './storage/resource-store';
 
@@ -24,27 +25,38 @@ const generationTracked = new Set([
 ]);
 
 export interface StrategyHooks {
-  /** Defaulting for a kind (mutates the object). */
+  /** Defaulting for a kind (mutates the object); default: api-types' applyDefaults. */
   defaults?: (group: string, kind: string, obj: ApiObject) => void;
-  /** Validation for a kind; throws ApiError 422 when invalid. */
+  /** Validation for a kind; throws a 422 when invalid; default: api-types' validate. */
   validate?: (group: string, kind: string, obj: ApiObject, old?: ApiObject) => void;
   /** Extra per-kind preparation (e.g. Service IP allocation), run after defaulting. */
   prepare?: Record<string, Pick<Strategy, 'prepareForCreate' | 'prepareForUpdate'>>;
 }
 
 /** The strategy of one kind: generation, status subresource, defaulting, validation, deletion. */
-export function strategyFor(group: string, kind: string, hasStatus: boolean, hooks: StrategyHooks = {}): Strategy {
+export function strategyFor(group: string, kind: string, hasStatus: boolean, hooks: StrategyHooks = {}, namespaced = true): Strategy {
   const key = `${group}/${kind}`;
   const extra = hooks.prepare?.[key];
+  const defaults = hooks.defaults ?? ((g, k, obj) => void applyDefaults({ group: g, kind: k }, obj));
+  const check =
+    hooks.validate ??
+    ((g, k, obj, old) => {
+      const errs = validate({ group: g, kind: k }, obj, old, { namespaced });
+      if (errs.length) throw StatusError.fromStatus(invalidStatus({ group: g, kind: k }, obj.metadata?.name ?? '', errs) as Parameters<typeof StatusError.fromStatus>[0]);
+    });
   const strategy: Strategy = {
     tracksGeneration: generationTracked.has(key),
     statusSubresource: hasStatus,
     prepareForCreate: async (obj) => {
       if (hasStatus) resetStatusOnCreate(key, obj);
-      if (key === '/Namespace') prepareNamespace(obj);
-      hooks.defaults?.(group, kind, obj);
+      defaults(group, kind, obj);
+      // The DefaultTolerationSeconds admission: not-ready and unreachable for 300 s.
+      if (key === '/Pod') defaultTolerationSeconds(obj as Parameters<typeof defaultTolerationSeconds>[0]);
       await extra?.prepareForCreate?.(obj);
-      hooks.validate?.(group, kind, obj);
+      // Namespace finalizer and phase, Job selector, Service IP families (after allocation).
+      prepareForCreate({ group, kind }, obj);
+      if (key === '/Namespace') labelNamespace(obj);
+      check(group, kind, obj);
     },
     prepareForUpdate: async (obj, old) => {
       if (key === '/Namespace') {
@@ -52,9 +64,9 @@ export function strategyFor(group: string, kind: string, hasStatus: boolean, hoo
         (obj.spec as Record<string, unknown> | undefined) ??= {};
         (obj.spec as Record<string, unknown>).finalizers = (old.spec as Record<string, unknown> | undefined)?.finalizers;
       }
-      hooks.defaults?.(group, kind, obj);
+      defaults(group, kind, obj);
       await extra?.prepareForUpdate?.(obj, old);
-      hooks.validate?.(group, kind, obj, old);
+      check(group, kind, obj, old);
     },
   };
   if (key === '/Pod') {
@@ -93,9 +105,7 @@ function resetStatusOnCreate(key: string, obj: ApiObject): void {
   }
 }
 
-function prepareNamespace(obj: ApiObject): void {
-  obj.spec = { ...((obj.spec as object) ?? {}), finalizers: ['kubernetes'] };
-  obj.status = { phase: 'Active' };
+function labelNamespace(obj: ApiObject): void {
   const meta = (obj.metadata ??= {});
   // Every namespace carries its own name as a label, as Kubernetes sets it.
   meta.labels = { ...(meta.labels ?? {}), 'kubernetes.io/metadata.name': meta.name ?? '' };

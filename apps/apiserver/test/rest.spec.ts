@@ -222,4 +222,45 @@ describe('apiserver REST API', () => {
     expect(final.data.n).toBe('100');
     expect(conflicts).toBeGreaterThan(0);
   });
+  it('validates with field paths and Kubernetes messages (422 Invalid with causes), storing nothing', async () => {
+    const before = await c.store.currentRevision();
+    const bad = await c.request('POST', '/api/v1/namespaces/default/pods', pod('Foo'));
+    expect(bad.status).toBe(422);
+    const status = bad.json() as { reason: string; message: string; details: { causes: { reason: string; field: string; message: string }[] } };
+    expect(status.reason).toBe('Invalid');
+    expect(status.message).toMatch(/^Pod "Foo" is invalid: metadata.name: Invalid value: "Foo": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character/);
+    expect(status.details.causes[0]).toMatchObject({ reason: 'FieldValueInvalid', field: 'metadata.name' });
+
+    const noContainers = await c.request('POST', '/api/v1/namespaces/default/pods', { ...pod('empty'), spec: { containers: [] } });
+    expect((noContainers.json() as { message: string }).message).toContain('spec.containers: Required value');
+
+    const mismatch = await c.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'mismatch' },
+      spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
+    });
+    expect(mismatch.status).toBe(422);
+    expect((mismatch.json() as { message: string }).message).toContain("spec.template.metadata.labels: Invalid value: {\"app\":\"b\"}: `selector` does not match template `labels`");
+    expect(await c.store.currentRevision()).toBe(before);
+  });
+
+  it('applies Kubernetes defaults on create', async () => {
+    const created = (await c.request('POST', '/api/v1/namespaces/default/pods', pod('defaults'))).json() as {
+      spec: { restartPolicy: string; dnsPolicy: string; terminationGracePeriodSeconds: number; schedulerName: string; containers: { imagePullPolicy: string }[]; tolerations: unknown[] };
+    };
+    expect(created.spec).toMatchObject({ restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler' });
+    expect(created.spec.containers[0].imagePullPolicy).toBe('Always');
+    expect(created.spec.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ]);
+    const d = (await c.request('POST', '/apis/apps/v1/namespaces/default/deployments', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'defaulted' },
+      spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'x:1' }] } } },
+    })).json() as { spec: Record<string, unknown> };
+    expect(d.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
+  });
 });

@@ -373,6 +373,8 @@ export class ResourceStore {
     }
     if (this.strategy.statusSubresource && 'status' in current) next.status = current.status;
     else if (this.strategy.statusSubresource) delete next.status;
+    // Validation of an update expects the resourceVersion the write is based on.
+    meta.resourceVersion = old.resourceVersion;
     if (this.strategy.tracksGeneration) {
       meta.generation = old.generation ?? 1;
       if (!jsonEqual(specOf(next), specOf(current))) meta.generation += 1;
