@@ -1,0 +1,8 @@
+import type { Controller } from '../framework/context';
+
+/**
+ * Every controller the controller-manager can run, in start order. Each lives in its own folder
+ * and follows one pattern: informers that only enqueue keys, a rate-limited queue, workers
+ * running an idempotent sync, expectations where it creates or deletes, events for what it does.
+ */
+export const allControllers: Controller[] = [];
