@@ -10,6 +10,7 @@ import { instrumentStore } from './instrument-store';
 import { RestHandler, type Admit, type TableBuilder } from './rest/handler';
 import { buildFilter } from './selectors';
 import { scaleSubresource } from './scale';
+import { buildTable } from './tables';
 import { ServiceAllocator, kubernetesService, parseCidr, parsePortRange } from './services';
 import { ApiError } from './errors';
 import { ApiServerHttp, type OpenApiSource } from './server';
@@ -99,7 +100,7 @@ export class ApiServer {
     const rest = new RestHandler({
       catalog: this.catalog,
       filters: buildFilter,
-      tables: options.tables,
+      tables: options.tables ?? ((r, objs, o) => ({ ...buildTable(r, objs, o) })),
       admit,
       subresources: { scale: scaleSubresource },
       minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,

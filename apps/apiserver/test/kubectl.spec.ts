@@ -80,6 +80,11 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
     expect(await k(['get', 'cm', '-l', 'app=demo', '-o', 'jsonpath={.items[*].metadata.name}'])).toBe('settings');
     expect(await k(['get', 'cm', 'settings', '-o', 'custom-columns=NAME:.metadata.name,MODE:.data.mode'])).toMatch(/^NAME\s+MODE\nsettings\s+fast\n$/);
     expect(await k(['get', 'deploy', '-A', '-o', 'name'])).toBe('deployment.apps/web\n');
+    // Human output comes from the server's Table, as with kube-apiserver.
+    expect(await k(['get', 'ns', 'default'])).toMatch(/^NAME\s+STATUS\s+AGE\ndefault\s+Active\s+\d+s\n$/);
+    expect(await k(['get', 'deploy', '-o', 'wide'])).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\nweb\s+0\/2\s+0\s+0\s+\d+s\s+c\s+busybox:1.36\s+app=web\n$/);
+    expect(await k(['get', 'svc', '-A'])).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\ndefault\s+kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\d+s\n$/);
+    expect(await k(['get', 'cm', '--show-labels'])).toMatch(/^settings\s+1\s+\d+s\s+app=demo$/m);
     expect(await k(['get', 'cm', '--field-selector', 'metadata.name=settings', '-o', 'name'])).toBe('configmap/settings\n');
   });
 

@@ -355,7 +355,8 @@ export class RestHandler {
       const includeObject = (query.get('includeObject') as TableOptions['includeObject']) ?? 'Metadata';
       const isList = Array.isArray(body.items);
       const items = isList ? (body.items as ApiObject[]) : [body];
-      payload = this.options.tables(served, items, { includeObject, listMeta: isList ? (body.metadata as Record<string, unknown>) : {} });
+      const listMeta = isList ? (body.metadata as Record<string, unknown>) : { resourceVersion: body.metadata?.resourceVersion };
+      payload = this.options.tables(served, items, { includeObject, listMeta });
       type = tableContentType(rendering.version);
     } else if (rendering.kind === 'partialObjectMetadata' && body.kind !== 'Status') {
       const toPartial = (o: ApiObject) => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rendering.version}`, metadata: o.metadata });
