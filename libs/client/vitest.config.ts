@@ -1,4 +1,4 @@
 import { projectConfig } from '../../vitest.shared.ts';
 
-// No code yet (the informer machinery comes with the apiserver's gRPC API).
-export default projectConfig('libs/client', { passWithNoTests: true });
+// The client machinery; specs run against an in-process fake of the apiserver's gRPC API.
+export default projectConfig('libs/client');
