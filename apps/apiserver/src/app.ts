@@ -11,6 +11,9 @@ import { RestHandler, type Admit, type TableBuilder } from './rest/handler';
 import { buildFilter } from './selectors';
 import { scaleSubresource } from './scale';
 import { buildTable } from './tables';
+import { openApi } from './openapi';
+import { decodeProtobufBody, isMalformed, isUnsupported } from './protobuf';
+import { unknownFields } from './field-validation';
 import { ServiceAllocator, kubernetesService, parseCidr, parsePortRange } from './services';
 import { ApiError } from './errors';
 import { ApiServerHttp, type OpenApiSource } from './server';
@@ -103,13 +106,23 @@ export class ApiServer {
       tables: options.tables ?? ((r, objs, o) => ({ ...buildTable(r, objs, o) })),
       admit,
       subresources: { scale: scaleSubresource },
+      decodeProtobuf: (body) => {
+        try {
+          return decodeProtobufBody(body);
+        } catch (err) {
+          if (isUnsupported(err)) throw ApiError.unsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json', 'application/yaml']);
+          if (isMalformed(err)) throw ApiError.badRequest(err.message);
+          throw err;
+        }
+      },
+      unknownFields: (r, obj) => unknownFields({ group: r.group, version: r.version, kind: r.kind }, obj),
       minRequestTimeoutSeconds: options.minRequestTimeoutSeconds,
       bookmarkIntervalMs: options.bookmarkIntervalMs,
     });
     this.http = new ApiServerHttp({
       rest,
       discovery: new Discovery({ resources: this.catalog.discoveryResources(), serverAddress: `${options.bindAddress ?? '127.0.0.1'}:${options.port}` }),
-      openapi: options.openapi,
+      openapi: options.openapi ?? openApi(),
       logger: options.logger,
       registry: this.registry,
       version: serverVersion,

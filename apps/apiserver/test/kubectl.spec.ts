@@ -70,7 +70,7 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
   });
 
   it('creates from a multi-document manifest and reads back in machine formats', async () => {
-    const created = await k(['create', '-f', '-', '--validate=false'], manifest);
+    const created = await k(['create', '-f', '-', ], manifest);
     expect(created.trim().split('\n')).toEqual(['configmap/settings created', 'deployment.apps/web created']);
     expect(await k(['get', 'deploy', 'web', '-o', 'name'])).toBe('deployment.apps/web\n');
     const json = JSON.parse(await k(['get', 'deploy', 'web', '-o', 'json'])) as { spec: { replicas: number }; metadata: { generation: number } };
@@ -86,6 +86,19 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
     expect(await k(['get', 'svc', '-A'])).toMatch(/^NAMESPACE\s+NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE\ndefault\s+kubernetes\s+ClusterIP\s+10\.96\.0\.1\s+<none>\s+443\/TCP\s+\d+s\n$/);
     expect(await k(['get', 'cm', '--show-labels'])).toMatch(/^settings\s+1\s+\d+s\s+app=demo$/m);
     expect(await k(['get', 'cm', '--field-selector', 'metadata.name=settings', '-o', 'name'])).toBe('configmap/settings\n');
+  });
+
+  it('applies new objects and explains fields from the served OpenAPI, refusing unknown fields under strict validation', async () => {
+    expect(await k(['apply', '-f', '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: applied}\ndata: {a: "1"}\n')).toBe('configmap/applied created\n');
+    const applied = JSON.parse(await k(['get', 'cm', 'applied', '-o', 'json'])) as { metadata: { annotations: Record<string, string> } };
+    expect(JSON.parse(applied.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'])).toMatchObject({ data: { a: '1' } });
+    const explained = await k(['explain', 'pods.spec.containers']);
+    expect(explained).toMatch(/FIELD: containers <\[\]Container>/);
+    expect(explained).toMatch(/image\s+<string>/);
+    const bad = await c.kubectlResult(['create', '-f', '-'], { binary, input: 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\nbogus: 1\n' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('strict decoding error: unknown field "bogus"');
+    await k(['delete', 'cm', 'applied']);
   });
 
   it('labels, annotates, patches and scales', async () => {
@@ -112,7 +125,7 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
   });
 
   it('describes a pod and a deployment with their events', async () => {
-    await k(['create', '-f', '-', '--validate=false'], 'apiVersion: v1\nkind: Pod\nmetadata: {name: described, labels: {app: web}}\nspec: {containers: [{name: c, image: busybox}]}\n');
+    await k(['create', '-f', '-', ], 'apiVersion: v1\nkind: Pod\nmetadata: {name: described, labels: {app: web}}\nspec: {containers: [{name: c, image: busybox}]}\n');
     const uid = await k(['get', 'pod', 'described', '-o', 'jsonpath={.metadata.uid}']);
     const event = (name: string, kind: string, objUid: string, reason: string, message: string) =>
       JSON.stringify({
@@ -128,14 +141,14 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
         lastTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
         count: 1,
       });
-    await k(['create', '-f', '-', '--validate=false'], event('described.1', 'Pod', uid, 'Scheduled', 'Successfully assigned default/described to node-1'));
+    await k(['create', '-f', '-', ], event('described.1', 'Pod', uid, 'Scheduled', 'Successfully assigned default/described to node-1'));
     const pod = await k(['describe', 'pod', 'described']);
     expect(pod).toMatch(/^Name:\s+described$/m);
     expect(pod).toMatch(/^Status:\s+Pending$/m);
     expect(pod).toMatch(/^QoS Class:\s+BestEffort$/m);
     expect(pod).toMatch(/Normal\s+Scheduled\s+\S+\s+test\s+Successfully assigned default\/described to node-1/);
     const deployUid = await k(['get', 'deploy', 'web', '-o', 'jsonpath={.metadata.uid}']);
-    await k(['create', '-f', '-', '--validate=false'], event('web.1', 'Deployment', deployUid, 'ScalingReplicaSet', 'Scaled up replica set web-abc to 2'));
+    await k(['create', '-f', '-', ], event('web.1', 'Deployment', deployUid, 'ScalingReplicaSet', 'Scaled up replica set web-abc to 2'));
     const deploy = await k(['describe', 'deployment', 'web']);
     expect(deploy).toMatch(/^Selector:\s+app=web$/m);
     expect(deploy).toMatch(/Normal\s+ScalingReplicaSet\s+\S+\s+test\s+Scaled up replica set web-abc to 2/);
@@ -144,14 +157,25 @@ describe.each(cases)('real kubectl $name against the apiserver on the $backend s
   it('watches with get -w and sees later changes', async () => {
     const watcher = c.kubectlResult(['get', 'cm', '-w', '--request-timeout=3s', '-o', 'name'], { binary });
     await new Promise((r) => setTimeout(r, 700));
-    await k(['create', '-f', '-', '--validate=false'], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"seen-later"}}');
+    await k(['create', '-f', '-', ], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"seen-later"}}');
     const out = await watcher;
     expect(out.stdout).toContain('configmap/settings');
     expect(out.stdout).toContain('configmap/seen-later');
   });
 
+  it('runs the generators, whose bodies kubectl sends as protobuf', async () => {
+    expect(await k(['create', 'namespace', 'generated'])).toBe('namespace/generated created\n');
+    expect(await k(['create', 'configmap', 'gen-cm', '--from-literal=a=b', '-n', 'generated'])).toBe('configmap/gen-cm created\n');
+    expect(await k(['create', 'deployment', 'gen-deploy', '--image=busybox', '--replicas=2', '-n', 'generated'])).toBe('deployment.apps/gen-deploy created\n');
+    const d = JSON.parse(await k(['get', 'deploy', 'gen-deploy', '-n', 'generated', '-o', 'json'])) as { spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } };
+    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.template.spec.containers[0].image).toBe('busybox');
+    expect(await k(['get', 'cm', 'gen-cm', '-n', 'generated', '-o', 'jsonpath={.data.a}'])).toBe('b');
+    expect(await k(['auth', 'can-i', 'create', 'pods'])).toBe('yes\n');
+  });
+
   it('deletes by name, by label and all, and with --cascade=orphan', async () => {
-    await k(['create', '-f', '-', '--validate=false'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
+    await k(['create', '-f', '-', ], 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b, labels: {x: "1"}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n');
     expect(await k(['delete', 'cm', 'settings'])).toBe('configmap "settings" deleted\n');
     expect((await k(['delete', 'cm', '-l', 'x=1'])).trim().split('\n').sort()).toEqual(['configmap "a" deleted', 'configmap "b" deleted']);
     expect((await k(['delete', 'cm', '--all'])).trim().split('\n').sort()).toEqual(['configmap "c" deleted', 'configmap "seen-later" deleted']);

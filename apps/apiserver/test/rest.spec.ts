@@ -263,4 +263,18 @@ describe('apiserver REST API', () => {
     })).json() as { spec: Record<string, unknown> };
     expect(d.spec).toMatchObject({ replicas: 1, revisionHistoryLimit: 10, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: '25%' } } });
   });
+  it('reports unknown fields: refused with fieldValidation=Strict, a Warning header by default, silent with Ignore', async () => {
+    const body = { ...pod('strict'), spec: { containers: [{ name: 'c', image: 'x', bogus: 1 }], extra: true } };
+    const strict = await c.request('POST', '/api/v1/namespaces/default/pods?fieldValidation=Strict', body);
+    expect(strict.status).toBe(400);
+    expect((strict.json() as { message: string }).message).toBe(
+      'Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].bogus", unknown field "spec.extra"',
+    );
+    const warn = await c.request('POST', '/api/v1/namespaces/default/pods', body);
+    expect(warn.status).toBe(201);
+    expect(warn.headers.get('warning')).toBe('299 - "unknown field \\"spec.containers[0].bogus\\"", 299 - "unknown field \\"spec.extra\\""');
+    const ignore = await c.request('POST', '/api/v1/namespaces/default/pods?fieldValidation=Ignore', { ...body, metadata: { name: 'ignored' } });
+    expect(ignore.status).toBe(201);
+    expect(ignore.headers.get('warning')).toBeNull();
+  });
 });

@@ -60,6 +60,13 @@ export interface RestHandlerOptions {
   decodeProtobuf?: (body: Buffer) => Record<string, unknown>;
 }
 
+const accessReviews = new Map([
+  ['selfsubjectaccessreviews', 'SelfSubjectAccessReview'],
+  ['selfsubjectrulesreviews', 'SelfSubjectRulesReview'],
+  ['subjectaccessreviews', 'SubjectAccessReview'],
+  ['localsubjectaccessreviews', 'LocalSubjectAccessReview'],
+]);
+
 const tableContentType = (v: string) => `application/json;as=Table;v=${v};g=meta.k8s.io`;
 
 /** Serves every resource request: CRUD, list, watch, patch, delete and deletecollection. */
@@ -69,6 +76,9 @@ export class RestHandler {
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
     if (info.group === '' && info.verb === 'create' && (info.resource === 'bindings' || (info.resource === 'pods' && info.subresource === 'binding'))) {
       return this.bind(req, res, info, query);
+    }
+    if (info.group === 'authorization.k8s.io' && info.verb === 'create' && accessReviews.has(info.resource)) {
+      return this.review(req, res, info, query);
     }
     const served = this.options.catalog.lookup(info.group, info.version, info.resource);
     if (!served) throw notFoundResource();
@@ -230,6 +240,22 @@ export class RestHandler {
     }
   }
 
+  /**
+   * Access reviews (`kubectl auth can-i`): until authentication and authorization arrive every
+   * request is allowed, and the review says so.
+   */
+  private async review(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    const { object } = await this.readRawObject(req);
+    const kind = accessReviews.get(info.resource)!;
+    checkTypeMeta(object, { group: info.group, version: info.version, kind });
+    const status =
+      kind === 'SelfSubjectRulesReview'
+        ? { resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }], nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }], incomplete: false }
+        : { allowed: true, reason: 'no authorization is configured: every request is allowed' };
+    const answer = { ...object, metadata: { ...((object.metadata as object) ?? {}), creationTimestamp: null }, status };
+    return this.send(res, 201, answer as unknown as ApiObject, { kind: 'json' }, undefined, query);
+  }
+
   /** POST pods/<name>/binding and POST bindings: the scheduler's bind. */
   private async bind(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
     const pods = this.options.catalog.lookup('', 'v1', 'pods');
@@ -330,10 +356,10 @@ export class RestHandler {
     const problems = [...unknown.map((f) => `unknown field "${f}"`), ...duplicates.map((f) => `duplicate field "${f}"`)];
     if (!problems.length) return;
     if (mode === 'Strict') {
-      throw ApiError.badRequest(`strict decoding error: ${problems.join(', ')}`);
+      throw ApiError.badRequest(`${served.kind} in version "${served.version}" cannot be handled as a ${served.kind}: strict decoding error: ${problems.join(', ')}`);
     }
     const existing = res.getHeader('Warning');
-    const warnings = [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), ...problems.map((p) => `299 - "${p}"`)];
+    const warnings = [...(Array.isArray(existing) ? existing : existing ? [String(existing)] : []), ...problems.map((p) => `299 - "${p.replace(/["\\]/g, '\\$&')}"`)];
     res.setHeader('Warning', warnings);
   }
 
