@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { ApiClient, EventRecorder, LeaderElector } from '@tskube/client';
@@ -48,6 +49,8 @@ await health.listen();
 lifecycle.onShutdown('health', () => health.close());
 
 const running = async (signal: AbortSignal) => {
+  // Every controller and informer listens on this one signal.
+  setMaxListeners(0, signal);
   const informers = new InformerFactory(client, logger);
   const recorder = new EventRecorder({ client, component: 'kube-controller-manager', logger });
   const ctx: ControllerContext = { client, informers, recorder, logger, signal, workers, flags };

@@ -1,8 +1,19 @@
 import type { Controller } from '../framework/context';
+import { garbageCollectorController } from './garbagecollector';
+import { namespaceController } from './namespace';
+import { podGCController } from './podgc';
+import { serviceAccountController } from './serviceaccount';
+import { ttlAfterFinishedController } from './ttlafterfinished';
 
 /**
  * Every controller the controller-manager can run, in start order. Each lives in its own folder
  * and follows one pattern: informers that only enqueue keys, a rate-limited queue, workers
  * running an idempotent sync, expectations where it creates or deletes, events for what it does.
  */
-export const allControllers: Controller[] = [];
+export const allControllers: Controller[] = [
+  namespaceController,
+  serviceAccountController,
+  garbageCollectorController,
+  podGCController,
+  ttlAfterFinishedController,
+];
