@@ -20,7 +20,7 @@ export function localComponents({ root, dataDir }) {
     {
       name: 'controller-manager',
       issue: 5,
-      ready: false,
+      ready: true,
       command: process.execPath,
       args: [app('controller-manager'), '--master=127.0.0.1:6444'],
       healthUrl: 'http://127.0.0.1:10257/healthz',

@@ -138,6 +138,7 @@ describe('npm start (tools/cluster/start.mjs)', () => {
     runs.push(first);
     await first.waitFor('running; Ctrl-C stops every component');
     expect(first.output()).toMatch(/apiserver ready in \d+ ms/);
+    expect(first.output()).toMatch(/controller-manager ready in \d+ ms/);
     expect(first.output()).toMatch(/scheduler: not implemented yet \(issue 4\)/);
     expect(kubectl(['get', 'ns', '-o', 'name'])).toContain('namespace/kube-system');
     kubectl(['create', '-f', '-', '--validate=false'], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"survivor"},"data":{"a":"b"}}');
