@@ -1,6 +1,10 @@
 import type { Controller } from '../framework/context';
+import { endpointsController } from './endpoints';
+import { endpointSliceController } from './endpointslice';
 import { garbageCollectorController } from './garbagecollector';
 import { namespaceController } from './namespace';
+import { nodeIpamController } from './nodeipam';
+import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { podGCController } from './podgc';
 import { serviceAccountController } from './serviceaccount';
 import { ttlAfterFinishedController } from './ttlafterfinished';
@@ -16,4 +20,9 @@ export const allControllers: Controller[] = [
   garbageCollectorController,
   podGCController,
   ttlAfterFinishedController,
+  endpointsController,
+  endpointSliceController,
+  nodeIpamController,
+  nodeLifecycleController,
+  taintEvictionController,
 ];

@@ -1,0 +1,1 @@
+export { endpointsController, EndpointsControllerName, EndpointsManagedByLabel, HeadlessServiceLabel } from './endpoints-controller';

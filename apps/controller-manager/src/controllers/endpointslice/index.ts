@@ -1,0 +1,2 @@
+export { endpointSliceController, maxEndpointsPerSlice } from './endpointslice-controller';
+export { ControllerName, ManagedByLabel, ServiceNameLabel } from './reconciler';
