@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type TestCluster } from '../../apps/apiserver/test/harness';
-import { createHollowNodes, runPodMarker } from './hollow-nodes';
+import { createHollowNodes, runLeaseRenewer, runPodMarker } from './hollow-nodes';
 
 describe('hollow nodes', () => {
   let c: TestCluster;
@@ -43,5 +43,14 @@ describe('hollow nodes', () => {
       marker.stop();
       await marker.done;
     }
+  });
+  it('keeps a Lease per hollow node renewed', async () => {
+    const renewer = runLeaseRenewer(c.url, ['hollow-0', 'hollow-1'], 100);
+    await renewer.renewed;
+    const first = (await c.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/hollow-0')).json() as { spec: { renewTime: string } };
+    await new Promise((r) => setTimeout(r, 250));
+    renewer.stop();
+    const later = (await c.request('GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/hollow-0')).json() as { spec: { renewTime: string } };
+    expect(Date.parse(later.spec.renewTime)).toBeGreaterThan(Date.parse(first.spec.renewTime));
   });
 });

@@ -154,3 +154,34 @@ export function runPodMarker(apiserver: string, options: { nodePrefix?: string; 
     done,
   };
 }
+
+/**
+ * Renews a Lease in kube-node-lease for each hollow node every `intervalMs` (10 s, as a kubelet
+ * does), so the node lifecycle controller keeps them Ready. Returns a stop function.
+ */
+export function runLeaseRenewer(apiserver: string, names: string[], intervalMs = 10_000): { stop(): void; renewed: Promise<void> } {
+  const micro = () => new Date().toISOString().replace('Z', '000Z');
+  const renewOnce = async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < names.length) {
+        const name = names[next++];
+        const path = `/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${name}`;
+        const patch = await call(apiserver, 'PATCH', path, { spec: { renewTime: micro() } }, 'application/merge-patch+json');
+        if (patch.status === 404) {
+          await call(apiserver, 'POST', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', {
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name },
+            spec: { holderIdentity: name, leaseDurationSeconds: 40, renewTime: micro() },
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(32, names.length) }, worker));
+  };
+  const renewed = renewOnce();
+  const timer = setInterval(() => void renewOnce().catch(() => undefined), intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer), renewed };
+}
