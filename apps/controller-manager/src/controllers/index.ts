@@ -1,4 +1,5 @@
 import type { Controller } from '../framework/context';
+import { deploymentController } from './deployment';
 import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
 import { garbageCollectorController } from './garbagecollector';
@@ -6,6 +7,7 @@ import { namespaceController } from './namespace';
 import { nodeIpamController } from './nodeipam';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { podGCController } from './podgc';
+import { replicaSetController, replicationControllerController } from './replicaset';
 import { serviceAccountController } from './serviceaccount';
 import { ttlAfterFinishedController } from './ttlafterfinished';
 
@@ -17,6 +19,9 @@ import { ttlAfterFinishedController } from './ttlafterfinished';
 export const allControllers: Controller[] = [
   namespaceController,
   serviceAccountController,
+  replicaSetController,
+  replicationControllerController,
+  deploymentController,
   garbageCollectorController,
   podGCController,
   ttlAfterFinishedController,
