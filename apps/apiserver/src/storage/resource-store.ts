@@ -368,6 +368,12 @@ export class ResourceStore {
       // annotations, finalizers and owners are kept from the current object).
       const merged = clone(current);
       merged.status = next.status;
+      // Status writers may also set annotations (the deployment controller's revision), as
+      // Kubernetes' status strategies keep them; spec, labels and the rest stay as stored.
+      if (next.metadata && 'annotations' in next.metadata) {
+        merged.metadata = { ...(merged.metadata ?? {}), annotations: next.metadata.annotations };
+        if (!merged.metadata.annotations) delete merged.metadata.annotations;
+      }
       delete merged.metadata?.resourceVersion;
       return merged;
     }
