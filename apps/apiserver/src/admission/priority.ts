@@ -25,7 +25,7 @@ export class PriorityAdmission {
     if (name) {
       pc = await this.classes.get('', name, { resourceVersion: '0' }).catch(() => this.classes.get('', name).catch(() => undefined));
       if (!pc) {
-        throw ApiError.forbidden({ group: '', resource: 'pods' }, pod.metadata?.name ?? '', `no PriorityClass with name ${name} was found`);
+        throw ApiError.forbidden({ group: '', resource: 'pods' }, pod.metadata?.name || pod.metadata?.generateName || '', `no PriorityClass with name ${name} was found`);
       }
     } else {
       pc = this.classes.cache.list().items.map((e) => e.object).find((o) => (o as { globalDefault?: boolean }).globalDefault);
