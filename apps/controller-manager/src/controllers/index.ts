@@ -1,8 +1,10 @@
 import type { Controller } from '../framework/context';
+import { cronJobController } from './cronjob';
 import { deploymentController } from './deployment';
 import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
 import { garbageCollectorController } from './garbagecollector';
+import { jobController } from './job';
 import { namespaceController } from './namespace';
 import { nodeIpamController } from './nodeipam';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
@@ -22,6 +24,8 @@ export const allControllers: Controller[] = [
   replicaSetController,
   replicationControllerController,
   deploymentController,
+  jobController,
+  cronJobController,
   garbageCollectorController,
   podGCController,
   ttlAfterFinishedController,
