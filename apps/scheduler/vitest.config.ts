@@ -1,4 +1,4 @@
 import { projectConfig } from '../../vitest.shared.ts';
 
-// No code yet (see the app's issue): an empty suite passes until the first spec lands.
-export default projectConfig('apps/scheduler', { passWithNoTests: true });
+// Integration specs (test/) each start an apiserver process; leader-election ones wait out leases.
+export default projectConfig('apps/scheduler', { testTimeout: 30_000 });

@@ -28,7 +28,7 @@ export function localComponents({ root, dataDir }) {
     {
       name: 'scheduler',
       issue: 4,
-      ready: false,
+      ready: true,
       command: process.execPath,
       args: [app('scheduler'), '--master=127.0.0.1:6444'],
       healthUrl: 'http://127.0.0.1:10259/healthz',
