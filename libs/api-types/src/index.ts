@@ -4,3 +4,4 @@ export * from './selectors';
 export * from './quantity';
 export * from './validation';
 export * from './defaulting';
+export * from './quota';
