@@ -4,6 +4,7 @@ import type { Store } from '@tskube/store';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { NamespaceLifecycle } from './admission/namespace-lifecycle';
 import { PriorityAdmission } from './admission/priority';
+import { ResourceQuotaAdmission } from './admission/resource-quota';
 import { ResourceCatalog } from './catalog';
 import { Discovery } from './discovery/discovery';
 import { instrumentStore } from './instrument-store';
@@ -61,6 +62,7 @@ export class ApiServer {
   readonly grpc: GrpcApi | undefined;
   readonly services: ServiceAllocator;
   readonly priorities: PriorityAdmission;
+  readonly quotas: ResourceQuotaAdmission;
   private sweeper: NodeJS.Timeout | undefined;
   private ready = false;
 
@@ -85,10 +87,13 @@ export class ApiServer {
     this.namespaces = new NamespaceLifecycle(this.catalog.store('', 'namespaces'));
     this.services.attach(this.catalog.store('', 'services'));
     this.priorities = new PriorityAdmission(this.catalog.store('scheduling.k8s.io', 'priorityclasses'));
-    const admit: Admit = async (op, resource, namespace, obj) => {
+    this.quotas = new ResourceQuotaAdmission(this.catalog.store('', 'resourcequotas'));
+    const admit: Admit = async (op, resource, namespace, obj, options) => {
       await this.namespaces.admit(op, resource, namespace, obj);
       if (op === 'create' && obj && resource.group === '' && resource.resource === 'pods') await this.priorities.admitPod(obj);
       if (op === 'delete' && resource.group === '' && resource.resource === 'namespaces') this.namespaces.checkDelete(namespace);
+      // Last: quota measures the object as the other admissions left it.
+      await this.quotas.admit(op, resource, namespace, obj, options);
     };
     if (options.grpcPort !== undefined) {
       this.grpc = new GrpcApi({

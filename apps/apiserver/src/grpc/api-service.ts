@@ -61,7 +61,7 @@ export class GrpcApi {
         const obj = parseObject(req.object);
         checkTypeMeta(obj, served);
         const ns = this.ns(served, req.namespace || (obj.metadata as { namespace?: string } | undefined)?.namespace || '');
-        await this.o.admit?.('create', served, ns, obj as ApiObject);
+        await this.o.admit?.('create', served, ns, obj as ApiObject, { dryRun: isDryRun(req.dryRun) });
         const created = await served.store.create(ns, obj as ApiObject, { dryRun: isDryRun(req.dryRun) });
         return { object: toBytes(withTypeMeta(created, served)) };
       }),
@@ -70,7 +70,7 @@ export class GrpcApi {
         const obj = parseObject(req.object);
         checkTypeMeta(obj, served);
         const ns = this.ns(served, req.namespace);
-        await this.o.admit?.('update', served, ns, obj as ApiObject);
+        await this.o.admit?.('update', served, ns, obj as ApiObject, { dryRun: isDryRun(req.dryRun), subresource: req.subresource });
         const updated = await served.store.update(ns, req.name, obj as ApiObject, { dryRun: isDryRun(req.dryRun), subresource: req.subresource });
         return { object: toBytes(withTypeMeta(updated, served)) };
       }),
@@ -96,7 +96,7 @@ export class GrpcApi {
             const patched = applyPatchBody(req.patchType, current as Record<string, unknown>, Buffer.from(req.data));
             const rv = (patched.metadata as { resourceVersion?: string } | undefined)?.resourceVersion;
             if (rv && rv !== current.metadata?.resourceVersion) throw ApiError.conflict(served.store.qualifiedResource, req.name);
-            await this.o.admit?.('update', served, ns, patched as ApiObject);
+            await this.o.admit?.('update', served, ns, patched as ApiObject, { dryRun: isDryRun(req.dryRun), subresource: req.subresource });
             return { object: patched as ApiObject };
           },
           { dryRun: isDryRun(req.dryRun), subresource: req.subresource },

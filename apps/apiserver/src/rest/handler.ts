@@ -35,7 +35,14 @@ export type TableOptions = { includeObject: 'None' | 'Metadata' | 'Object'; noHe
 export type TableBuilder = (resource: ServedResource, objects: ApiObject[], options: TableOptions) => Record<string, unknown>;
 
 /** Checks run before a write reaches storage (namespace lifecycle, quota, ...). */
-export type Admit = (op: 'create' | 'update' | 'delete', resource: ServedResource, namespace: string, obj: ApiObject | undefined) => Promise<void>;
+export type Admit = (
+  op: 'create' | 'update' | 'delete',
+  resource: ServedResource,
+  namespace: string,
+  obj: ApiObject | undefined,
+  /** A dry run is checked but charges nothing; subresource is '' for the object itself. */
+  options?: { dryRun?: boolean; subresource?: string },
+) => Promise<void>;
 
 /** Converts between a resource and one of its special subresources (scale). */
 export interface SubresourceHandler {
@@ -143,7 +150,7 @@ export class RestHandler {
         const rendering = this.render(accept, false);
         const obj = await this.readObject(req, res, served, query);
         if (served.namespaced && !namespace) throw notFoundResource();
-        await this.options.admit?.('create', served, namespace, obj);
+        await this.options.admit?.('create', served, namespace, obj, { dryRun: isDryRun(query) });
         const created = await served.store.create(namespace, obj, { dryRun: isDryRun(query) });
         return this.send(res, 201, withTypeMeta(created, served), rendering, served, query);
       }
@@ -151,7 +158,7 @@ export class RestHandler {
         this.checkVerb(served, 'update');
         const rendering = this.render(accept, false);
         const obj = await this.readObject(req, res, served, query);
-        await this.options.admit?.('update', served, namespace, obj);
+        await this.options.admit?.('update', served, namespace, obj, { dryRun: isDryRun(query), subresource: info.subresource });
         const existed = info.subresource ? true : await exists(served.store, namespace, info.name);
         const updated = await served.store.update(namespace, info.name, obj, {
           dryRun: isDryRun(query),
@@ -179,7 +186,7 @@ export class RestHandler {
             if (precondition && precondition !== current.metadata?.resourceVersion) {
               throw ApiError.conflict(served.store.qualifiedResource, info.name);
             }
-            await this.options.admit?.('update', served, namespace, patched);
+            await this.options.admit?.('update', served, namespace, patched, { dryRun: isDryRun(query), subresource: info.subresource });
             return { object: patched };
           },
           { dryRun: isDryRun(query), subresource: info.subresource },
