@@ -10,6 +10,7 @@ import { nodeIpamController } from './nodeipam';
 import { nodeLifecycleController, taintEvictionController } from './nodelifecycle';
 import { podGCController } from './podgc';
 import { replicaSetController, replicationControllerController } from './replicaset';
+import { resourceQuotaController } from './resourcequota';
 import { serviceAccountController } from './serviceaccount';
 import { ttlAfterFinishedController } from './ttlafterfinished';
 
@@ -29,6 +30,7 @@ export const allControllers: Controller[] = [
   garbageCollectorController,
   podGCController,
   ttlAfterFinishedController,
+  resourceQuotaController,
   endpointsController,
   endpointSliceController,
   nodeIpamController,
