@@ -12,6 +12,7 @@ import { podGCController } from './podgc';
 import { replicaSetController, replicationControllerController } from './replicaset';
 import { resourceQuotaController } from './resourcequota';
 import { serviceAccountController } from './serviceaccount';
+import { statefulSetController } from './statefulset';
 import { ttlAfterFinishedController } from './ttlafterfinished';
 
 /**
@@ -25,6 +26,7 @@ export const allControllers: Controller[] = [
   replicaSetController,
   replicationControllerController,
   deploymentController,
+  statefulSetController,
   jobController,
   cronJobController,
   garbageCollectorController,
