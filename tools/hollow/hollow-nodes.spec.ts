@@ -44,6 +44,37 @@ describe('hollow nodes', () => {
       await marker.done;
     }
   });
+  it('reports a running status per container and completes graceful deletions of its pods', async () => {
+    const marker = runPodMarker(c.url);
+    try {
+      await c.request('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'leaving' }, spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }] } });
+      await c.request('POST', '/api/v1/namespaces/default/pods/leaving/binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'leaving' }, target: { kind: 'Node', name: 'hollow-1' } });
+      const poll = async <T>(fn: () => Promise<T | undefined>): Promise<T> => {
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const v = await fn();
+          if (v !== undefined) return v;
+          if (Date.now() > deadline) throw new Error('condition not met');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      const statuses = await poll(async () => {
+        const pod = (await c.request('GET', '/api/v1/namespaces/default/pods/leaving')).json() as { status: { containerStatuses?: { name: string; ready: boolean }[] } };
+        return pod.status.containerStatuses;
+      });
+      expect(statuses.map((s) => [s.name, s.ready])).toEqual([
+        ['a', true],
+        ['b', true],
+      ]);
+      const del = await c.request('DELETE', '/api/v1/namespaces/default/pods/leaving', { gracePeriodSeconds: 30 });
+      expect(del.status).toBe(200);
+      await poll(async () => ((await c.request('GET', '/api/v1/namespaces/default/pods/leaving')).status === 404 ? true : undefined));
+    } finally {
+      marker.stop();
+      await marker.done;
+    }
+  });
+
   it('keeps a Lease per hollow node renewed', async () => {
     const renewer = runLeaseRenewer(c.url, ['hollow-0', 'hollow-1'], 100);
     await renewer.renewed;

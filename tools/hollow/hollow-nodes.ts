@@ -25,8 +25,11 @@ const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 async function call(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ status: number; json: unknown }> {
   const { request } = await import('node:http');
   const url = new URL(path, base);
+  // A length, not chunking: Node does not chunk DELETE bodies, so they would go unread.
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: body === undefined ? {} : { 'Content-Type': contentType } }, (res) => {
+    const headers = payload === undefined ? {} : { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) };
+    const req = request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -35,7 +38,7 @@ async function call(base: string, method: string, path: string, body?: unknown, 
       });
     });
     req.on('error', reject);
-    if (body !== undefined) req.write(JSON.stringify(body));
+    if (payload !== undefined) req.write(payload);
     req.end();
   });
 }
@@ -86,17 +89,36 @@ export async function createHollowNodes(apiserver: string, spec: HollowNodeSpec)
   return names.sort();
 }
 
+/** What the marker reads of a pod. */
+interface HollowPod {
+  metadata: { namespace: string; name: string; uid: string; deletionTimestamp?: string };
+  spec: { nodeName?: string; containers?: { name: string; image?: string }[] };
+  status?: { phase?: string };
+}
+
 /**
- * Marks every pod bound to a hollow node Running and Ready, as its kubelet would, until stopped.
- * Watches pods with a node; resumes from the last resourceVersion when the stream ends.
+ * Marks every pod bound to a hollow node Running and Ready with a running status per container,
+ * as its kubelet would, and completes the graceful deletion of such pods at once (their hollow
+ * containers stop instantly), until stopped. Watches pods with a node; resumes from the last
+ * resourceVersion when the stream ends.
  */
 export function runPodMarker(apiserver: string, options: { nodePrefix?: string; onRunning?: (pod: string) => void } = {}): { stop(): void; done: Promise<void> } {
   const prefix = `${options.nodePrefix ?? 'hollow'}-`;
   let stopped = false;
   const controller = new AbortController();
   const marked = new Set<string>();
-  const mark = async (pod: { metadata: { namespace: string; name: string; uid: string }; spec: { nodeName?: string }; status?: { phase?: string } }) => {
-    if (!pod.spec.nodeName?.startsWith(prefix) || pod.status?.phase === 'Running' || marked.has(pod.metadata.uid)) return;
+  const removing = new Set<string>();
+  const mark = async (pod: HollowPod) => {
+    if (!pod.spec.nodeName?.startsWith(prefix)) return;
+    if (pod.metadata.deletionTimestamp) {
+      // A kubelet confirms a graceful deletion once its containers are gone; hollow ones at once.
+      if (removing.has(pod.metadata.uid)) return;
+      removing.add(pod.metadata.uid);
+      const path = `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
+      await call(apiserver, 'DELETE', path, { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+      return;
+    }
+    if (pod.status?.phase === 'Running' || marked.has(pod.metadata.uid)) return;
     marked.add(pod.metadata.uid);
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const status = {
@@ -109,6 +131,16 @@ export function runPodMarker(apiserver: string, options: { nodePrefix?: string; 
           { type: 'ContainersReady', status: 'True', lastTransitionTime: now },
           { type: 'PodScheduled', status: 'True', lastTransitionTime: now },
         ],
+        containerStatuses: (pod.spec.containers ?? []).map((c) => ({
+          name: c.name,
+          image: c.image,
+          imageID: '',
+          containerID: `hollow://${pod.metadata.uid}/${c.name}`,
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: now } },
+        })),
       },
     };
     await call(apiserver, 'PATCH', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/status`, status, 'application/merge-patch+json');
@@ -130,13 +162,18 @@ export function runPodMarker(apiserver: string, options: { nodePrefix?: string; 
           buffered = lines.pop()!;
           for (const line of lines) {
             if (!line) continue;
-            const ev = JSON.parse(line) as { type: string; object: { metadata: { resourceVersion: string; namespace: string; name: string; uid: string }; spec: { nodeName?: string }; status?: { phase?: string } } };
+            const ev = JSON.parse(line) as { type: string; object: HollowPod & { metadata: { resourceVersion: string } } };
             if (ev.type === 'ERROR') {
               rv = '';
               break;
             }
             rv = ev.object.metadata.resourceVersion;
-            if (ev.type === 'ADDED' || ev.type === 'MODIFIED') void mark(ev.object).catch(() => marked.delete(ev.object.metadata.uid));
+            if (ev.type === 'ADDED' || ev.type === 'MODIFIED') {
+              void mark(ev.object).catch(() => {
+                marked.delete(ev.object.metadata.uid);
+                removing.delete(ev.object.metadata.uid);
+              });
+            }
           }
         }
       } catch (err) {
