@@ -73,7 +73,7 @@ export async function startApiServerProcess(options: { extraArgs?: string[] } = 
 }
 
 /** Runs the bundler for `app` if its bundle is stale, holding a lock directory meanwhile. */
-function buildOnce(app: string): void {
+export function buildOnce(app: string): void {
   const lock = join(root, 'dist', `.build-${app}.lock`);
   mkdirSync(join(root, 'dist'), { recursive: true });
   const deadline = Date.now() + 60_000;

@@ -1,3 +1,4 @@
 export * from './ports';
 export * from './etcd';
 export * from './apiserver';
+export * from './component';
