@@ -148,6 +148,25 @@ describe('ProbeManager', () => {
     expect(manager.isReady('uid-1', 'c', 'id-1')).toBe(true);
   });
 
+  it('a new container instance starts clean: not ready until its own first success', async () => {
+    const { manager, clock, exit, advance } = start();
+    const pod = makePod({ readinessProbe: exec('ready', { periodSeconds: 60 }), startupProbe: exec('start', { periodSeconds: 60 }) });
+    manager.addPod(pod);
+    manager.containerStarted(pod, 'c', 'id-1', new Date(clock.now()), undefined);
+    await advance(0);
+    await advance(60_000, 60_000);
+    expect(manager.isStarted('uid-1', 'c', 'id-1')).toBe(true);
+    expect(manager.isReady('uid-1', 'c', 'id-1')).toBe(true);
+
+    exit.set('ready', 1);
+    manager.containerStarted(pod, 'c', 'id-2', new Date(clock.now()), undefined);
+    expect(manager.isStarted('uid-1', 'c', 'id-2')).toBe(false);
+    expect(manager.isReady('uid-1', 'c', 'id-2')).toBe(false);
+    await advance(60_000, 60_000);
+    expect(manager.isStarted('uid-1', 'c', 'id-2')).toBe(true);
+    expect(manager.isReady('uid-1', 'c', 'id-2')).toBe(false);
+  });
+
   it('isReady asks a not-ready container’s readiness worker to probe at once', async () => {
     const { manager, clock, count } = start();
     const pod = makePod({ readinessProbe: exec('ready', { periodSeconds: 60 }) });
