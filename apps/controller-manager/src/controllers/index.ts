@@ -1,5 +1,6 @@
 import type { Controller } from '../framework/context';
 import { cronJobController } from './cronjob';
+import { daemonSetController } from './daemonset';
 import { deploymentController } from './deployment';
 import { endpointsController } from './endpoints';
 import { endpointSliceController } from './endpointslice';
@@ -27,6 +28,7 @@ export const allControllers: Controller[] = [
   replicationControllerController,
   deploymentController,
   statefulSetController,
+  daemonSetController,
   jobController,
   cronJobController,
   garbageCollectorController,

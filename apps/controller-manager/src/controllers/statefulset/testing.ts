@@ -17,7 +17,7 @@ export interface FakeKubelet {
 }
 
 /**
- * A stand-in kubelet for the pods of `namespace` that have a node: marks them Running and Ready
+ * A stand-in kubelet for the pods of `namespace` (every namespace for '') that have a node: marks them Running and Ready
  * (once each), and confirms graceful deletions (deletes terminating pods with grace 0), recording
  * the order of both. Pods `hold` matches are neither readied nor finalized.
  */
@@ -34,7 +34,7 @@ export function fakeKubelet(client: ApiClient, namespace: string, options: { int
           if (held?.(pod)) continue;
           const name = pod.metadata?.name ?? '';
           if (pod.metadata?.deletionTimestamp) {
-            await client.delete(Resources.pods, namespace, name, { gracePeriodSeconds: 0 }).then(
+            await client.delete(Resources.pods, pod.metadata.namespace ?? '', name, { gracePeriodSeconds: 0 }).then(
               () => deleted.push(name),
               () => undefined,
             );
@@ -66,6 +66,18 @@ export function fakeKubelet(client: ApiClient, namespace: string, options: { int
       stopped = true;
       await loop;
     },
+  };
+}
+
+/** A Ready node named `name` with room for pods, as a kubelet registers it. */
+export function testNode(name: string, labels: Record<string, string> = {}): corev1.Node {
+  const capacity = { cpu: '8', memory: '32Gi', pods: '110' };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } },
+    spec: {},
+    status: { capacity, allocatable: capacity, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'test node' }] },
   };
 }
 
