@@ -217,6 +217,18 @@ describe('ProbeManager', () => {
     expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: false });
   });
 
+  it('a liveness failure is not reported for an instance that no longer runs', async () => {
+    const { manager, clock, exit, advance } = start();
+    const pod = makePod({ livenessProbe: exec('live', { failureThreshold: 1 }) });
+    exit.set('live', 1);
+    manager.addPod(pod);
+    manager.containerStarted(pod, 'c', 'id-1', new Date(clock.now()), undefined);
+    await advance(1000);
+    expect(manager.livenessFailed('uid-1', 'c', 'id-1').failed).toBe(true);
+    manager.containerStopped('uid-1', 'c');
+    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: false });
+  });
+
   it('startup gates liveness and readiness, and stops once it passed', async () => {
     const { manager, clock, exit, changes, advance, count } = start();
     const pod = makePod({ startupProbe: exec('start', { failureThreshold: 10 }), readinessProbe: exec('ready'), livenessProbe: exec('live') });

@@ -192,10 +192,13 @@ export class ProbeManager implements WorkerHost {
   }
 
   /**
-   * Whether the container instance must be restarted because its liveness probe (or its startup
-   * probe) failed failureThreshold times. The worker holds off until a new instance is started.
+   * Whether the running container instance must be restarted because its liveness probe (or its
+   * startup probe) failed failureThreshold times. The worker holds off until a new instance is
+   * started. Never true for an instance that is not running: whether an exited container comes
+   * back is the restart policy's business, as in Kubernetes' computePodActions.
    */
   livenessFailed(podUid: string, containerName: string, containerId: string): ProbeFailure {
+    if (!this.running(podUid, containerName, containerId)) return { failed: false };
     const container = this.containerSpec(podUid, containerName);
     for (const [type, probe] of [
       [ProbeType.Liveness, 'liveness'],
