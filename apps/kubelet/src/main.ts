@@ -1,1 +1,69 @@
-export {};
+import { ApiClient } from '@tskube/client';
+import { createLogger, HealthServer, Lifecycle } from '@tskube/component';
+import { CriClient } from './cri';
+import { FlagError, parseKubeletFlags, type KubeletFlags } from './flags';
+import { Kubelet } from './kubelet';
+
+let flags: KubeletFlags;
+try {
+  flags = parseKubeletFlags(process.argv.slice(2));
+} catch (err) {
+  if (!(err instanceof FlagError)) throw err;
+  process.stderr.write(`kubelet: ${err.message}\n`);
+  process.exit(2);
+}
+
+const logger = createLogger({ component: 'kubelet', level: flags.verbosity >= 4 ? 'debug' : 'info' });
+const lifecycle = new Lifecycle({ logger, hookTimeoutMs: 30_000 });
+lifecycle.installSignalHandlers();
+lifecycle.exitWithParent();
+
+if (flags.runtime === 'fake') {
+  logger.error('--runtime=fake: the simulated runtime is not available in this build');
+  process.exit(2);
+}
+
+const runtime = new CriClient({ endpoint: flags.runtimeEndpoint });
+lifecycle.onShutdown('cri', () => runtime.close());
+const client = new ApiClient({ master: flags.master, fieldManager: 'kubelet' });
+lifecycle.onShutdown('client', () => client.close());
+
+const registry = HealthServer.defaultRegistry('kubelet');
+const kubelet = new Kubelet({
+  client,
+  runtime,
+  logger,
+  registry,
+  nodeName: flags.nodeName,
+  nodeIP: flags.nodeIP,
+  rootDir: flags.rootDir,
+  podLogsDir: flags.podLogsDir,
+  clusterDNS: flags.clusterDNS,
+  clusterDomain: flags.clusterDomain,
+  resolvConf: flags.resolvConf,
+  podCIDR: flags.podCIDR,
+  cniConfDir: flags.cniConfDir,
+  cniBridgeName: flags.cniBridgeName,
+});
+const health = new HealthServer({
+  component: 'kubelet',
+  host: flags.healthzBindAddress,
+  port: flags.healthzPort,
+  registry,
+  liveness: {
+    syncloop: () => {
+      if (!kubelet.healthy()) throw new Error('the pod loops are not running');
+    },
+  },
+});
+await health.listen();
+lifecycle.onShutdown('health', () => health.close());
+lifecycle.onShutdown('kubelet', () => kubelet.stop());
+logger.info('serving', { healthz: `${flags.healthzBindAddress}:${health.port}`, node: flags.nodeName, runtime: flags.runtimeEndpoint, master: flags.master });
+try {
+  await kubelet.start();
+} catch (err) {
+  logger.error('kubelet failed to start', { err: (err as Error).message });
+  await lifecycle.shutdown('start failed');
+  process.exit(1);
+}
