@@ -278,6 +278,7 @@ describe('VolumeManager', () => {
       host = newRoot();
       mkdirSync(join(host, 'existing'));
       mkdirSync(join(host, 'local-disk'));
+      writeFileSync(join(host, 'a-file'), 'not a directory');
     });
 
     it('uses a hostPath in place, creating it for DirectoryOrCreate', async () => {
@@ -345,15 +346,21 @@ describe('VolumeManager', () => {
         error: 'error processing PVC shop/data: found PV object pv-1 but its pv.Spec.ClaimRef.UID other-uid does not point to claim.UID claim-uid',
       },
       { name: 'a missing local path', arrange: () => bound('pv-l', { local: { path: '/nonexistent/disk' } }), error: 'MountVolume.NewMounter initialization failed for volume "pv-l" : path "/nonexistent/disk" does not exist' },
-      { name: 'a hostPath volume of the wrong type', arrange: () => bound('pv-h', { hostPath: { path: '/etc/hostname', type: 'Directory' } }), error: 'MountVolume.SetUp failed for volume "pv-h" : hostPath type check failed: /etc/hostname is not a directory' },
+      { name: 'a local volume that is a file', arrange: () => bound('pv-f', { local: { path: join(host, 'a-file') } }), error: 'MountVolume.NewMounter initialization failed for volume "pv-f" : only directory and block device are supported' },
+      {
+        name: 'a hostPath volume of the wrong type',
+        arrange: () => bound('pv-h', { hostPath: { path: join(host, 'a-file'), type: 'Directory' } }),
+        error: () => `MountVolume.SetUp failed for volume "pv-h" : hostPath type check failed: ${join(host, 'a-file')} is not a directory`,
+      },
       { name: 'a volume type this kubelet lacks', arrange: () => bound('pv-n', { nfs: { server: 'nfs', path: '/' } }), error: 'failed to get Plugin from volumeSpec for volume "pv-n" err=no volume plugin matched' },
     ])('refuses $name', async ({ arrange, error }) => {
       fresh();
       arrange();
       const err = await manager.setUpPod(pod([{ name: 'vol', persistentVolumeClaim: { claimName: 'data' } }])).catch((e: unknown) => e);
+      const message = typeof error === 'function' ? error() : error;
       expect(err).toBeInstanceOf(VolumeError);
-      expect((err as VolumeError).message).toBe(error);
-      expect((err as VolumeError).failures).toEqual([{ volume: 'vol', message: error }]);
+      expect((err as VolumeError).message).toBe(message);
+      expect((err as VolumeError).failures).toEqual([{ volume: 'vol', message }]);
     });
 
     it('refuses an ephemeral claim the pod does not own', async () => {

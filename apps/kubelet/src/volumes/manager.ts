@@ -437,9 +437,14 @@ export class VolumeManager {
       return { path: pv.spec.hostPath.path, readOnly };
     }
     if (pv.spec?.local) {
+      // A directory is used in place (the kubelet bind-mounts it into the pod directory first,
+      // which gives containers the same view).
       const path = pv.spec.local.path;
-      const exists = await stat(path).then(() => true, () => false);
-      if (!exists) throw new StageError(`MountVolume.NewMounter initialization failed for volume "${pvName}" : path "${path}" does not exist`);
+      const info = await stat(path).catch(() => undefined);
+      const newMounter = (msg: string) => new StageError(`MountVolume.NewMounter initialization failed for volume "${pvName}" : ${msg}`);
+      if (!info) throw newMounter(`path "${path}" does not exist`);
+      if (info.isBlockDevice()) throw newMounter('local block device volumes are not supported by this kubelet');
+      if (!info.isDirectory()) throw newMounter('only directory and block device are supported');
       return { path, readOnly };
     }
     throw new StageError(`failed to get Plugin from volumeSpec for volume "${pvName}" err=no volume plugin matched`);
