@@ -110,7 +110,7 @@ describe('probes against busybox in containerd', () => {
     const rm = await client.execSync(containerId, ['rm', '/tmp/healthy'], 10);
     expect(rm.exitCode).toBe(0);
     await eventually(() => manager!.livenessFailed(uid, 'web', containerId).failed, 'liveness failed');
-    expect(manager.livenessFailed(uid, 'web', containerId)).toEqual({ failed: true, message: 'Container web failed liveness probe', probe: 'liveness' });
+    expect(manager.livenessFailed(uid, 'web', containerId)).toEqual({ failed: true, message: 'Container web failed liveness probe, will be restarted', probe: 'liveness' });
     expect(events).toContain("Warning Unhealthy: Liveness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n");
     // Readiness is untouched by the liveness failure: httpd still answers.
     expect(manager.isReady(uid, 'web', containerId)).toBe(true);

@@ -9,3 +9,5 @@ export { grpcProbe } from './grpc';
 export { ProbeEventReason, Prober, runProbe, withProbeDefaults, type EffectiveProbe, type ProbeTarget, type RecordEvent } from './prober';
 export { ProbeError, ProbeResult, ProbeType, type ProbeOutcome } from './result';
 export { ProberMetrics, podLabelName } from './metrics';
+export { resolveContainerPort } from './port';
+export { expandProbeCommand } from './expand';

@@ -196,7 +196,7 @@ describe('ProbeManager', () => {
     expect(manager.livenessFailed('uid-1', 'c', 'id-1').failed).toBe(false);
     expect(changes).toEqual([]);
     await advance(1000);
-    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: true, message: 'Container c failed liveness probe', probe: 'liveness', terminationGracePeriodSeconds: 5 });
+    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: true, message: 'Container c failed liveness probe, will be restarted', probe: 'liveness', terminationGracePeriodSeconds: 5 });
     expect(changes).toEqual(['uid-1']);
     expect(events.filter((e) => e.message === 'Liveness probe failed: live says no\n')).toHaveLength(2);
 
@@ -215,6 +215,16 @@ describe('ProbeManager', () => {
     expect(manager.livenessFailed('uid-1', 'c', 'id-2')).toEqual({ failed: false });
     // The old instance's results are gone.
     expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: false });
+  });
+
+  it('under restartPolicy Never the failure message does not promise a restart', async () => {
+    const { manager, clock, exit, advance } = start();
+    const pod = makePod({ livenessProbe: exec('live', { failureThreshold: 1 }) }, { restartPolicy: 'Never' });
+    exit.set('live', 1);
+    manager.addPod(pod);
+    manager.containerStarted(pod, 'c', 'id-1', new Date(clock.now()), undefined);
+    await advance(1000);
+    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: true, message: 'Container c failed liveness probe', probe: 'liveness' });
   });
 
   it('a liveness failure is not reported for an instance that no longer runs', async () => {
@@ -261,7 +271,7 @@ describe('ProbeManager', () => {
     manager.addPod(pod);
     manager.containerStarted(pod, 'c', 'id-1', new Date(clock.now()), undefined);
     await advance(3000);
-    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: true, message: 'Container c failed startup probe', probe: 'startup' });
+    expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: true, message: 'Container c failed startup probe, will be restarted', probe: 'startup' });
     expect(events.map((e) => e.message)).toContain('Startup probe failed: start says no\n');
   });
 
@@ -446,7 +456,7 @@ describe('ProbeManager on the real clock with an HTTP liveness probe', () => {
       expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toEqual({ failed: false });
       code = 500;
       while (!manager.livenessFailed('uid-1', 'c', 'id-1').failed && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toMatchObject({ failed: true, message: 'Container c failed liveness probe' });
+      expect(manager.livenessFailed('uid-1', 'c', 'id-1')).toMatchObject({ failed: true, message: 'Container c failed liveness probe, will be restarted' });
       expect(events).toContain('Unhealthy: Liveness probe failed: HTTP probe failed with statuscode: 500');
       expect(changes).toEqual(['uid-1']);
     } finally {

@@ -32,7 +32,10 @@ export interface ProbeManagerOptions {
 /** Why the lifecycle must restart a container (Kubernetes' computePodActions). */
 export interface ProbeFailure {
   failed: boolean;
-  /** `Container <name> failed liveness probe` (or `startup probe`), the start of the kubelet's Killing event. */
+  /**
+   * The kubelet's Killing event message: `Container <name> failed liveness probe, will be
+   * restarted` (or `startup probe`; without the restart clause under restartPolicy Never).
+   */
   message?: string;
   /** Which probe failed. */
   probe?: 'liveness' | 'startup';
@@ -206,7 +209,9 @@ export class ProbeManager implements WorkerHost {
     ] as const) {
       if (this.resultsByType[type].get(containerId) !== WorkerResult.Failure) continue;
       const grace = container ? probeOf[type](container)?.terminationGracePeriodSeconds : undefined;
-      return { failed: true, message: `Container ${containerName} failed ${probe} probe`, probe, ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}) };
+      const restarts = container?.restartPolicy === 'Always' || this.pods.get(podUid)?.pod.spec?.restartPolicy !== 'Never';
+      const message = `Container ${containerName} failed ${probe} probe${restarts ? ', will be restarted' : ''}`;
+      return { failed: true, message, probe, ...(grace !== undefined ? { terminationGracePeriodSeconds: grace } : {}) };
     }
     return { failed: false };
   }
