@@ -38,11 +38,14 @@ export function applyPatchBody(type: string, current: Record<string, unknown>, b
       if (!isObject(patch)) throw ApiError.badRequest('json: cannot unmarshal into Go value of type map[string]interface {}');
       // Until strategic merge lands, a strategic patch is applied as a merge patch, but only when
       // both give the same result: no directives ($patch, $setElementOrder/..., $retainKeys) and
-      // no list of objects (which strategic merge would merge by key, not replace).
-      if (type === PatchType.StrategicMerge && (findDirectives(patch).length || hasObjectList(patch))) {
+      // no list of objects (which strategic merge would merge by key, not replace). Objects
+      // marked `$patch: replace` are the exception: they replace what is there wholesale, lists
+      // inside them included, which needs no list merging (kubectl rollout undo of StatefulSets
+      // and DaemonSets sends such a patch of spec.template).
+      if (type === PatchType.StrategicMerge && !replaceOnly(patch)) {
         throw ApiError.unsupportedMediaType(type, [PatchType.Json, PatchType.Merge]);
       }
-      const result = mergePatch(current, patch);
+      const result = type === PatchType.StrategicMerge ? strategicReplaceMerge(current, patch) : mergePatch(current, patch);
       if (!isObject(result)) throw ApiError.badRequest('the patch does not produce an object');
       return result;
     }
@@ -77,6 +80,39 @@ function jsonPatchMessage(err: InstanceType<typeof JsonPatchError>): string {
     default:
       return err.message.split('\n')[0];
   }
+}
+
+/**
+ * Whether a strategic merge patch means the same as a merge patch once `$patch: replace` objects
+ * replace wholesale: no other directive anywhere, nothing inside a replaced object that is a
+ * directive, and lists of objects only inside replaced objects.
+ */
+function replaceOnly(patch: Record<string, unknown>): boolean {
+  if ('$patch' in patch) {
+    if (patch.$patch !== 'replace') return false;
+    const { $patch: _directive, ...rest } = patch;
+    return findDirectives(rest).length === 0;
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    if (key.startsWith('$')) return false;
+    if (Array.isArray(value) ? hasObjectList(value) : isObject(value) && !replaceOnly(value)) return false;
+  }
+  return true;
+}
+
+/** A merge patch in which objects carrying `$patch: replace` replace their target instead of merging into it. */
+function strategicReplaceMerge(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  if (patch.$patch === 'replace') {
+    const { $patch: _directive, ...rest } = patch;
+    return rest;
+  }
+  const out: Record<string, unknown> = isObject(target) ? { ...target } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = strategicReplaceMerge(out[key], value);
+  }
+  return out;
 }
 
 function findDirectives(patch: Record<string, unknown>): string[] {
