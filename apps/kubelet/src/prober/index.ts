@@ -6,7 +6,7 @@ export { execProbe, MAX_EXEC_OUTPUT_BYTES } from './exec';
 export { httpProbe, httpProbeRequest, KUBE_VERSION, MAX_HTTP_BODY_BYTES, PROBE_USER_AGENT, type HttpProbeRequest } from './http';
 export { tcpProbe } from './tcp';
 export { grpcProbe } from './grpc';
-export { ProbeEventReason, Prober, runProbe, withProbeDefaults, type EffectiveProbe, type ProbeTarget, type RecordEvent } from './prober';
+export { containerFieldPath, ProbeEventReason, Prober, runProbe, withProbeDefaults, type EffectiveProbe, type ProbeTarget, type RecordEvent } from './prober';
 export { ProbeError, ProbeResult, ProbeType, type ProbeOutcome } from './result';
 export { ProberMetrics, podLabelName } from './metrics';
 export { resolveContainerPort } from './port';

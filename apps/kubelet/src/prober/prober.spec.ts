@@ -4,7 +4,7 @@ import type { corev1 } from '@tskube/api-types';
 import { createLogger } from '@tskube/component';
 import { freePort } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_PROBE_RETRIES, Prober, runProbe, withProbeDefaults, type ProbeTarget } from './prober';
+import { containerFieldPath, MAX_PROBE_RETRIES, Prober, runProbe, withProbeDefaults, type ProbeTarget } from './prober';
 import { ProbeResult, ProbeType } from './result';
 import { closeServer, listenOnFreePort } from './test-servers';
 
@@ -84,7 +84,7 @@ describe('runProbe picks the handler and its host', () => {
   describe('Prober events', () => {
     const run = async (type: ProbeType, probe: corev1.Probe, t = target({}), runtime = noExec) => {
       const events: string[] = [];
-      const prober = new Prober({ runtime, logger, recordEvent: (p, kind, reason, message) => events.push(`${p.metadata!.name} ${kind} ${reason}: ${message}`) });
+      const prober = new Prober({ runtime, logger, recordEvent: (p, kind, reason, message, fieldPath) => events.push(`${p.metadata!.name} ${fieldPath} ${kind} ${reason}: ${message}`) });
       const verdict = await prober.probe(type, withProbeDefaults(probe), t);
       return { verdict, events };
     };
@@ -93,7 +93,7 @@ describe('runProbe picks the handler and its host', () => {
       const closed = await freePort();
       const { verdict, events } = await run(ProbeType.Liveness, { tcpSocket: { port: closed } });
       expect(verdict).toEqual({ result: ProbeResult.Failure });
-      expect(events).toEqual([`web Warning Unhealthy: Liveness probe failed: dial tcp 127.0.0.1:${closed}: connect: connection refused`]);
+      expect(events).toEqual([`web spec.containers{app} Warning Unhealthy: Liveness probe failed: dial tcp 127.0.0.1:${closed}: connect: connection refused`]);
     });
 
     it('an error: retried, then Unhealthy naming the error, and flagged so the worker ignores it', async () => {
@@ -108,19 +108,25 @@ describe('runProbe picks the handler and its host', () => {
       expect(calls).toBe(MAX_PROBE_RETRIES);
       expect(verdict.result).toBe(ProbeResult.Failure);
       expect(verdict.error?.message).toBe('container not running');
-      expect(events).toEqual(['web Warning Unhealthy: Readiness probe errored and resulted in unknown state: container not running']);
+      expect(events).toEqual(['web spec.containers{app} Warning Unhealthy: Readiness probe errored and resulted in unknown state: container not running']);
     });
 
     it('a warning: a success, with a ProbeWarning event', async () => {
       const { verdict, events } = await run(ProbeType.Startup, { httpGet: { port: httpPort } });
       expect(verdict).toEqual({ result: ProbeResult.Success });
-      expect(events).toEqual(['web Warning ProbeWarning: Startup probe warning: Probe terminated redirects, Response body: bye']);
+      expect(events).toEqual(['web spec.containers{app} Warning ProbeWarning: Startup probe warning: Probe terminated redirects, Response body: bye']);
     });
 
     it('a success: no event', async () => {
       const { verdict, events } = await run(ProbeType.Readiness, { tcpSocket: { port: tcpPort } });
       expect(verdict).toEqual({ result: ProbeResult.Success });
       expect(events).toEqual([]);
+    });
+
+    it('names a sidecar by its place among the init containers', () => {
+      const p: corev1.Pod = { spec: { containers: [{ name: 'app' }], initContainers: [{ name: 'proxy', restartPolicy: 'Always' }] } };
+      expect(containerFieldPath(p, 'app')).toBe('spec.containers{app}');
+      expect(containerFieldPath(p, 'proxy')).toBe('spec.initContainers{proxy}');
     });
 
     it('a recorder that throws does not break probing', async () => {

@@ -43,8 +43,19 @@ export interface ProbeTarget {
   podIP: string | undefined;
 }
 
-/** Records an event about the pod, as the kubelet's recorder does (the lifecycle owns the API side). */
-export type RecordEvent = (pod: corev1.Pod, type: 'Normal' | 'Warning', reason: string, message: string) => void;
+/**
+ * Records an event about the pod, as the kubelet's recorder does (the lifecycle owns the API
+ * side). `fieldPath` names the container the event is about (`spec.containers{web}`), for the
+ * event's involvedObject; recorders may ignore it.
+ */
+export type RecordEvent = (pod: corev1.Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void;
+
+/** The container's field path in the pod, as events reference it: `spec.containers{name}` or, for a sidecar, `spec.initContainers{name}`. */
+export function containerFieldPath(pod: corev1.Pod, containerName: string): string {
+  const regular = (pod.spec?.containers ?? []).some((c) => c.name === containerName);
+  const init = !regular && (pod.spec?.initContainers ?? []).some((c) => c.name === containerName);
+  return init ? `spec.initContainers{${containerName}}` : `spec.containers{${containerName}}`;
+}
 
 /** The pod as the kubelet names it in messages (format.Pod): `name_namespace(uid)`. */
 export function formatPod(pod: corev1.Pod): string {
@@ -111,7 +122,7 @@ export class Prober {
     const fields = { probeType: type, pod: `${target.pod.metadata?.namespace}/${target.pod.metadata?.name}`, podUID: target.pod.metadata?.uid, containerName: target.container.name };
     if (outcome.error) {
       this.logger.info('Probe errored', { ...fields, probeResult: outcome.result, err: outcome.error.message });
-      this.event(target.pod, ProbeEventReason.Unhealthy, `${type} probe errored and resulted in ${outcome.result} state: ${outcome.error.message}`);
+      this.event(target, ProbeEventReason.Unhealthy, `${type} probe errored and resulted in ${outcome.result} state: ${outcome.error.message}`);
       return { result: ProbeResult.Failure, error: outcome.error };
     }
     switch (outcome.result) {
@@ -119,12 +130,12 @@ export class Prober {
         this.logger.debug('Probe succeeded', fields);
         return { result: ProbeResult.Success };
       case ProbeResult.Warning:
-        this.event(target.pod, ProbeEventReason.ProbeWarning, `${type} probe warning: ${outcome.output}`);
+        this.event(target, ProbeEventReason.ProbeWarning, `${type} probe warning: ${outcome.output}`);
         this.logger.debug('Probe succeeded with a warning', { ...fields, output: outcome.output });
         return { result: ProbeResult.Success };
       case ProbeResult.Failure:
         this.logger.info('Probe failed', { ...fields, probeResult: outcome.result, output: outcome.output });
-        this.event(target.pod, ProbeEventReason.Unhealthy, `${type} probe failed: ${outcome.output}`);
+        this.event(target, ProbeEventReason.Unhealthy, `${type} probe failed: ${outcome.output}`);
         return { result: ProbeResult.Failure };
       default:
         this.logger.info('Probe unknown without error', fields);
@@ -132,9 +143,9 @@ export class Prober {
     }
   }
 
-  private event(pod: corev1.Pod, reason: string, message: string): void {
+  private event(target: ProbeTarget, reason: string, message: string): void {
     try {
-      this.recordEvent(pod, 'Warning', reason, message);
+      this.recordEvent(target.pod, 'Warning', reason, message, containerFieldPath(target.pod, target.container.name));
     } catch (err) {
       this.logger.error('Recording a probe event failed', { reason, err });
     }
