@@ -6,4 +6,5 @@ export { AtomicWriter, type FileProjection, type Payload } from './atomic-writer
 export { containerMounts, translatePropagation, type ResolvedVolume } from './container-mounts';
 export { checkHostPathType, HostPathType } from './host-path';
 export { SystemMounter, parseMountInfo, type Mounter, type MountPoint } from './mounter';
+export { setVolumeOwnership } from './ownership';
 export { configMapPayload, downwardAPIPayload, secretPayload, DEFAULT_MODE } from './payload';

@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { authenticationv1, corev1 } from '@tskube/api-types';
@@ -229,7 +229,9 @@ describe('VolumeManager', () => {
     expect(await mountsBelow(root)).toEqual([expect.objectContaining({ path: dir, fsType: 'tmpfs' })]);
     expect(readdirSync(dir).filter((n) => !n.startsWith('..')).sort()).toEqual(['ca.crt', 'namespace', 'token', 'user']);
     expect(readFileSync(join(dir, 'token'), 'utf8')).toBe('token-1');
-    expect(mode(join(dir, 'token'))).toBe(0o600);
+    // Written 0600 because of the fsGroup, then opened to the group as Kubernetes does: 0640.
+    expect(mode(join(dir, 'token'))).toBe(0o640);
+    expect(statSync(join(dir, 'token')).gid).toBe(2000);
     expect(readFileSync(join(dir, 'ca.crt'), 'utf8')).toBe('level=info\n');
     expect(readFileSync(join(dir, 'namespace'), 'utf8')).toBe('shop');
     expect(sources.tokenRequests).toEqual([
@@ -263,6 +265,22 @@ describe('VolumeManager', () => {
     await expect(m.setUpPod(pod([{ name: 'proj', projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }]))).rejects.toThrow(
       'MountVolume.SetUp failed for volume "proj" : failed to fetch token: the API server does not serve serviceaccounts/token',
     );
+  });
+
+  it('gives the fsGroup an emptyDir when it is made, and configMap files on every write', async () => {
+    fresh();
+    const p = pod([{ name: 'scratch', emptyDir: {} }, { name: 'config', configMap: { name: 'app-config', defaultMode: 0o600 } }], { securityContext: { fsGroup: 3000 } });
+    await manager.setUpPod(p);
+    const scratch = manager.volumeDir('pod-uid-1', PluginDir.EmptyDir, 'scratch');
+    const config = manager.volumeDir('pod-uid-1', PluginDir.ConfigMap, 'config');
+    expect([statSync(scratch).gid, mode(scratch)]).toEqual([3000, 0o2777]);
+    expect([statSync(join(config, 'extra')).gid, mode(join(config, 'extra'))]).toEqual([3000, 0o640]);
+
+    // A file a container made later keeps its own group: the emptyDir is not walked again.
+    writeFileSync(join(scratch, 'later'), 'x');
+    chownSync(join(scratch, 'later'), 0, 0);
+    await manager.setUpPod(p);
+    expect(statSync(join(scratch, 'later')).gid).toBe(0);
   });
 
   it('sets up optional configMap and secret volumes whose source is missing as empty volumes', async () => {

@@ -8,6 +8,7 @@ import { containerMounts, type ResolvedVolume } from './container-mounts';
 import { aggregateMessage, VolumeError, type VolumeFailure } from './errors';
 import { checkHostPathType } from './host-path';
 import { SystemMounter, type Mounter } from './mounter';
+import { setVolumeOwnership } from './ownership';
 import { configMapPayload, DEFAULT_MODE, downwardAPIPayload, secretPayload } from './payload';
 
 /** Where the kubelet reads what volumes refer to; normally its informers' caches or the API. */
@@ -239,8 +240,10 @@ export class VolumeManager {
       const dir = this.volumeDir(uid, PluginDir.EmptyDir, volume.name);
       const medium = volume.emptyDir.medium ?? '';
       if (medium !== '' && medium !== 'Memory') throw new Error(`emptyDir medium "${medium}" is not supported by this kubelet`);
-      await this.makeDir(dir);
-      if (medium === 'Memory') await this.ensureTmpfs(dir, this.memoryVolumeSize(pod, volume.emptyDir.sizeLimit));
+      let fresh = await this.makeDir(dir);
+      if (medium === 'Memory') fresh = (await this.ensureTmpfs(dir, this.memoryVolumeSize(pod, volume.emptyDir.sizeLimit))) || fresh;
+      // Like the kubelet, ownership is set when the volume is first made, not on every sync.
+      if (fresh) await this.applyFsGroup(pod, dir, false);
       return { path: dir, readOnly: false };
     }
     if (volume.configMap) {
@@ -287,20 +290,32 @@ export class VolumeManager {
     await this.makeDir(dir);
     if (memory) await this.ensureTmpfs(dir, this.memoryVolumeSize(pod, undefined));
     await new AtomicWriter(dir, this.now).write(payload);
+    await this.applyFsGroup(pod, dir, true);
     return { path: dir, readOnly: true };
   }
 
-  /** Creates a volume directory with emptyDir's mode 0777, whatever the umask. */
-  private async makeDir(dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true, mode: 0o750 });
-    if (((await stat(dir)).mode & 0o777) !== 0o777) await chmod(dir, 0o777);
+  /** Gives the pod's fsGroup (if any) access to a volume it owns (see ownership.ts). */
+  private async applyFsGroup(pod: corev1.Pod, dir: string, readOnly: boolean): Promise<void> {
+    const context = pod.spec?.securityContext;
+    if (context?.fsGroup === undefined || context.fsGroup === null) return;
+    await setVolumeOwnership(dir, context.fsGroup, { readOnly, onRootMismatch: context.fsGroupChangePolicy === 'OnRootMismatch' });
   }
 
-  private async ensureTmpfs(dir: string, sizeBytes: bigint | undefined): Promise<void> {
+  /** Creates a volume directory with emptyDir's mode 0777, whatever the umask; true if it was new. */
+  private async makeDir(dir: string): Promise<boolean> {
+    const existed = await lstat(dir).then(() => true, () => false);
+    await mkdir(dir, { recursive: true, mode: 0o750 });
+    if (((await stat(dir)).mode & 0o777) !== 0o777) await chmod(dir, 0o777);
+    return !existed;
+  }
+
+  /** Mounts a tmpfs on `dir` unless one is there; true if it mounted one. */
+  private async ensureTmpfs(dir: string, sizeBytes: bigint | undefined): Promise<boolean> {
     const mounted = (await this.mounter.mountPoints()).some((m) => m.path === dir && m.fsType === 'tmpfs');
-    if (mounted) return;
+    if (mounted) return false;
     await this.mounter.mountTmpfs(dir, sizeBytes);
     this.logger.debug('tmpfs mounted', { dir, sizeBytes: sizeBytes?.toString() });
+    return true;
   }
 
   /**
