@@ -219,7 +219,7 @@ describe('ResourceQuota admission', () => {
     await usedBecomes(ns, 'q', { pods: '5' });
   });
 
-  it('requires the resources a quota limits, and refuses until the quota has usage', async () => {
+  it('requires the cpu and memory amounts a quota limits to be set, and counts limits', async () => {
     const ns = 'quota-constraints';
     await createNamespace(env.client, ns);
     await env.client.create(Resources.resourcequotas, ns, quota('compute', { 'limits.cpu': '2', 'requests.memory': '1Gi' }));

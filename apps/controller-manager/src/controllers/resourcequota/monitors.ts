@@ -28,6 +28,8 @@ export class QuotaMonitors {
     private readonly ctx: ControllerContext,
     private readonly onChange: ChangeHandler,
     private readonly now: () => number,
+    /** Whether `namespace` has a quota at all: most do not, and their updates are not measured. */
+    private readonly hasQuota: (namespace: string) => boolean,
   ) {}
 
   /** The cache of `gr`, started if needed; undefined when the apiserver serves no such listable resource. */
@@ -58,7 +60,7 @@ export class QuotaMonitors {
     informer.addEventHandler({
       onAdd: (obj) => this.onChange(gr, obj.metadata.namespace ?? ''),
       onUpdate: (old, cur) => {
-        if (old === cur) return;
+        if (old === cur || !this.hasQuota(cur.metadata.namespace ?? '')) return;
         const now = this.now();
         const changed =
           !usageEquals(evaluator.usage(old, now), evaluator.usage(cur, now)) ||

@@ -70,7 +70,12 @@ export class ResourceQuotaController {
     private readonly quotas: Informer<ResourceQuota>,
     private readonly clock: Clock,
   ) {
-    this.monitors = new QuotaMonitors(ctx, (gr, ns) => this.replenish(gr, ns), () => clock.now());
+    this.monitors = new QuotaMonitors(
+      ctx,
+      (gr, ns) => this.replenish(gr, ns),
+      () => clock.now(),
+      (ns) => quotas.lister.indexKeys(NamespaceIndex, ns).length > 0,
+    );
     quotas.addEventHandler({
       onAdd: (q) => this.onQuota(q),
       onUpdate: (old, cur) => {
