@@ -30,7 +30,10 @@ export interface EnvContext {
   podIP?: string;
   /** The sandbox's IPs (status.podIPs); default [podIP]. */
   podIPs?: string[];
-  /** The node's allocatable resources: the limits a resourceFieldRef reports for unset ones. */
+  /**
+   * The node's allocatable resources: the limits a resourceFieldRef reports for unset ones
+   * (absent: unset limits read as 0).
+   */
   nodeAllocatable?: Record<string, string>;
   /**
    * Told about warnings Kubernetes records as pod events: envFrom keys skipped because no
