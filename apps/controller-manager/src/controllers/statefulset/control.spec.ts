@@ -87,6 +87,8 @@ describe('StatefulSetControl', () => {
     { name: 'OrderedReady creates the next pod once its predecessor is Running and Ready', set: base, pods: ['ready'] as State[], want: ['create web-1'] },
     { name: 'OrderedReady waits while a predecessor is pending', set: base, pods: ['pending'] as State[], want: [] },
     { name: 'OrderedReady waits while a predecessor is not ready', set: base, pods: ['ready', 'notready'] as State[], want: [] },
+    { name: 'OrderedReady waits for minReadySeconds of availability', set: makeSet({ minReadySeconds: 120 }), pods: ['ready'] as State[], want: [] },
+    { name: 'OrderedReady goes on once available for minReadySeconds', set: makeSet({ minReadySeconds: 30 }), pods: ['ready'] as State[], want: ['create web-1'] },
     { name: 'Parallel creates every missing pod at once', set: makeSet({ podManagementPolicy: 'Parallel' }), pods: ['notready'] as State[], want: ['create web-1', 'create web-2'] },
     { name: 'a failed pod is deleted to be recreated', set: base, pods: ['ready', 'failed'] as State[], want: ['delete web-1'] },
     { name: 'OrderedReady scales down from the highest ordinal, one pod at a time', set: makeSet({ replicas: 1 }), pods: ['ready', 'ready', 'ready', 'ready'] as State[], want: ['delete web-3'] },
