@@ -10,7 +10,7 @@ import {
   type KubeObject,
   type corev1,
 } from '@tskube/api-types';
-import { NamespaceIndex, metaNamespaceKey, realClock, sleep, type Clock, type Informer, type ObjectWithMeta } from '@tskube/client';
+import { NamespaceIndex, metaNamespaceKey, objectOf, realClock, sleep, type Clock, type Informer, type ObjectWithMeta } from '@tskube/client';
 import { Resources, newQueue, runController, type Controller, type ControllerContext } from '../../framework/context';
 import { durationFlag } from '../nodelifecycle/duration';
 import { QuotaMonitors } from './monitors';
@@ -20,10 +20,19 @@ export type ResourceQuota = corev1.ResourceQuota & KubeObject & ObjectWithMeta;
 /** `--resource-quota-sync-period`'s default: every quota is recalculated this often. */
 export const DefaultResourceQuotaSyncPeriodMs = 5 * 60_000;
 
+/**
+ * How long usage that admission charged is kept over a lower recount. Admission charges an object
+ * before it is stored, so for a moment the caches lack it; a recount then would hand its share
+ * back and let a concurrent create past the limit.
+ */
+export const DefaultChargeSettleMs = 2000;
+
 export interface ResourceQuotaControllerOptions {
   clock?: Clock;
   /** Overrides `--resource-quota-sync-period`. */
   resyncPeriodMs?: number;
+  /** Overrides DefaultChargeSettleMs. */
+  chargeSettleMs?: number;
 }
 
 /**
@@ -42,7 +51,7 @@ export function newResourceQuotaController(options: ResourceQuotaControllerOptio
       const period = options.resyncPeriodMs ?? durationFlag(ctx.flags, 'resource-quota-sync-period', DefaultResourceQuotaSyncPeriodMs);
       if (!(period > 0)) throw new Error(`--resource-quota-sync-period must be positive, got ${ctx.flags['resource-quota-sync-period']}`);
       const quotas = ctx.informers.informer<ResourceQuota>('resourcequotas');
-      const controller = new ResourceQuotaController(ctx, quotas, clock);
+      const controller = new ResourceQuotaController(ctx, quotas, clock, options.chargeSettleMs ?? DefaultChargeSettleMs);
       if (!(await quotas.waitForSync(ctx.signal))) return;
       const resync = (async () => {
         while (!ctx.signal.aborted) {
@@ -64,11 +73,16 @@ export function newResourceQuotaController(options: ResourceQuotaControllerOptio
 export class ResourceQuotaController {
   readonly queue = newQueue();
   private readonly monitors: QuotaMonitors;
+  /** The resourceVersion of each quota as this controller last wrote it. */
+  private readonly written = new Map<string, string>();
+  /** When this controller first saw a quota written by someone else (admission) since its own write. */
+  private readonly chargedSince = new Map<string, number>();
 
   constructor(
     private readonly ctx: ControllerContext,
     private readonly quotas: Informer<ResourceQuota>,
     private readonly clock: Clock,
+    private readonly chargeSettleMs: number = DefaultChargeSettleMs,
   ) {
     this.monitors = new QuotaMonitors(
       ctx,
@@ -80,6 +94,11 @@ export class ResourceQuotaController {
       onAdd: (q) => this.onQuota(q),
       onUpdate: (old, cur) => {
         if (old !== cur && (!sameSpec(old, cur) || needsStatus(cur))) this.onQuota(cur);
+      },
+      onDelete: (obj) => {
+        const key = metaNamespaceKey(objectOf(obj));
+        this.written.delete(key);
+        this.chargedSince.delete(key);
       },
     });
   }
@@ -106,6 +125,7 @@ export class ResourceQuotaController {
   /**
    * Recalculates one quota from the caches and writes its status when it changed. Idempotent; a
    * conflicting write (admission charged the quota meanwhile) fails the sync, which is retried.
+   * A recount below what admission charged waits out the settle period first.
    */
   async sync(key: string): Promise<void> {
     const quota = this.quotas.lister.get(key);
@@ -117,12 +137,33 @@ export class ResourceQuotaController {
     const observed = calculateQuotaUsage(quota, (gr, ns) => this.monitors.list(gr, ns), this.clock.now());
     // What could not be measured keeps its last observation; what is no longer limited goes.
     const used = maskUsage(new Map([...parseResourceList(quota.status?.used), ...observed]), hard.keys());
-    const dirty = !quota.status?.hard || !quota.status.used || !usageEquals(parseResourceList(quota.status.hard), hard) || !usageEquals(parseResourceList(quota.status.used), used);
+    const previous = parseResourceList(quota.status?.used);
+    const dirty = !quota.status?.hard || !quota.status.used || !usageEquals(parseResourceList(quota.status.hard), hard) || !usageEquals(previous, used);
     if (!dirty) return;
-    await this.ctx.client.updateStatus<ResourceQuota>(Resources.resourcequotas, quota.metadata.namespace ?? '', {
+
+    const rv = quota.metadata.resourceVersion ?? '';
+    const lowers = [...used].some(([name, q]) => {
+      const before = previous.get(name);
+      return before !== undefined && q.cmp(before) < 0;
+    });
+    if (lowers && this.written.get(key) !== rv) {
+      // Timed from the first charge since this controller's own write, so a namespace that keeps
+      // creating still has its recount written once the period has passed.
+      const now = this.clock.now();
+      const since = this.chargedSince.get(key) ?? now;
+      this.chargedSince.set(key, since);
+      const wait = since + this.chargeSettleMs - now;
+      if (wait > 0) {
+        this.queue.addAfter(key, wait);
+        return;
+      }
+    }
+    const updated = await this.ctx.client.updateStatus<ResourceQuota>(Resources.resourcequotas, quota.metadata.namespace ?? '', {
       ...quota,
       status: { hard: { ...quota.spec?.hard }, used: formatResourceList(used) },
     });
+    this.written.set(key, updated.metadata.resourceVersion ?? '');
+    this.chargedSince.delete(key);
   }
 
   async stop(): Promise<void> {
