@@ -315,6 +315,7 @@ export class Kubelet {
   private async housekeeping(): Promise<void> {
     try {
       await this.refreshNode();
+      await this.syncer.retryCgroupCleanup();
       const known = new Set(this.pods.keys());
       const seen = this.pleg.runtimeUIDs();
       const dirs = await readdirSafe(join(this.o.rootDir, 'pods'));
@@ -335,6 +336,8 @@ export class Kubelet {
     await this.housekeepingRun;
     await this.pleg.stop();
     await this.workers.stop();
+    await this.prober.close?.();
+    for (let i = 0; i < 5 && (await this.syncer.retryCgroupCleanup()) > 0; i++) await new Promise((r) => setTimeout(r, 200));
     await Promise.all([this.podInformer.stop(), this.serviceInformer.stop()]);
     await this.o.nodeAgent?.stop();
     await this.recorder.flush().catch(() => undefined);

@@ -3,6 +3,8 @@ import { createLogger, HealthServer, Lifecycle } from '@tskube/component';
 import { CriClient } from './cri';
 import { FlagError, parseKubeletFlags, type KubeletFlags } from './flags';
 import { Kubelet } from './kubelet';
+import { ProbeManager } from './prober';
+import { VolumeManager } from './volumes';
 
 let flags: KubeletFlags;
 try {
@@ -44,6 +46,8 @@ const kubelet = new Kubelet({
   podCIDR: flags.podCIDR,
   cniConfDir: flags.cniConfDir,
   cniBridgeName: flags.cniBridgeName,
+  createVolumes: (sources) => new VolumeManager({ rootDir: flags.rootDir, sources, logger: logger.with({ module: 'volumes' }), nodeName: flags.nodeName }),
+  createProber: (hooks) => new ProbeManager({ runtime, logger: logger.with({ module: 'prober' }), onChange: hooks.onChange, recordEvent: hooks.recordEvent, registry }),
 });
 const health = new HealthServer({
   component: 'kubelet',

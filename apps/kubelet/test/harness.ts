@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { corev1, metav1 } from '@tskube/api-types';
@@ -13,6 +13,8 @@ import { startContainerd, type Containerd } from '../../../tools/containerd/inde
 import { CriClient } from '../src/cri';
 import { Kubelet, type KubeletOptions } from '../src/kubelet';
 import { detectNodeIP } from '../src/network/host-ip';
+import { ProbeManager } from '../src/prober';
+import { VolumeManager } from '../src/volumes';
 
 export const Pods: GroupVersionResource = { group: '', version: 'v1', resource: 'pods' };
 export const Events: GroupVersionResource = { group: '', version: 'v1', resource: 'events' };
@@ -48,7 +50,7 @@ export class NodeEnv {
   readonly nodeName = `node-${randomBytes(3).toString('hex')}`;
   readonly bridge = `tsk${randomBytes(3).toString('hex')}`;
   readonly podCIDR = `10.${200 + (randomBytes(1)[0]! % 50)}.${randomBytes(1)[0]}.0/24`;
-  readonly logger: Logger = createLogger({ component: 'kubelet', level: process.env['KUBELET_TEST_DEBUG'] ? 'debug' : 'warn' });
+  readonly logger: Logger = createLogger({ component: 'kubelet', level: process.env['KUBELET_TEST_DEBUG'] ? 'debug' : 'error' });
   readonly nodeIP = detectNodeIP();
 
   get rootDir(): string {
@@ -70,11 +72,12 @@ export class NodeEnv {
   }
 
   kubeletOptions(): KubeletOptions {
+    const registry = new Registry();
     return {
       client: this.client,
       runtime: this.cri,
       logger: this.logger,
-      registry: new Registry(),
+      registry,
       nodeName: this.nodeName,
       nodeIP: this.nodeIP,
       rootDir: this.rootDir,
@@ -87,6 +90,8 @@ export class NodeEnv {
       cniBridgeName: this.bridge,
       resyncMs: 2_000,
       housekeepingMs: 2_000,
+      createVolumes: (sources) => new VolumeManager({ rootDir: this.rootDir, sources, logger: this.logger, nodeName: this.nodeName }),
+      createProber: (hooks) => new ProbeManager({ runtime: this.cri, logger: this.logger, onChange: hooks.onChange, recordEvent: hooks.recordEvent, registry }),
     };
   }
 
@@ -129,11 +134,11 @@ export class NodeEnv {
   }
 
   /** Deletes the pod and waits until the kubelet has confirmed the deletion. */
-  async deleteAndWait(name: string, gracePeriodSeconds?: number): Promise<void> {
-    await this.client.delete(Pods, 'default', name, gracePeriodSeconds === undefined ? undefined : { gracePeriodSeconds });
+  async deleteAndWait(name: string, gracePeriodSeconds?: number, namespace = 'default'): Promise<void> {
+    await this.client.delete(Pods, namespace, name, gracePeriodSeconds === undefined ? undefined : { gracePeriodSeconds });
     await eventually(async () => {
       try {
-        await this.get(name);
+        await this.get(name, namespace);
         return false;
       } catch (err) {
         return (err as { code?: number }).code === 404;
@@ -147,13 +152,28 @@ export class NodeEnv {
     return list.map((c) => ({ id: c.id, state: c.state, name: c.metadata?.name ?? '' }));
   }
 
+  /** Deletes every pod of the node and waits until the kubelet confirmed each deletion. */
+  async deleteAllPods(): Promise<void> {
+    const list = await this.client.list<corev1.Pod>(Pods, '', { fieldSelector: `spec.nodeName=${this.nodeName}` });
+    await Promise.all(list.items.map((p) => this.deleteAndWait(p.metadata!.name!, undefined, p.metadata!.namespace)));
+  }
+
   async stop(): Promise<void> {
+    // Pods go first, as a node is drained: the kubelet tears their volumes (tmpfs mounts) down.
+    if (this.kubelet && this.client) await this.deleteAllPods().catch(() => undefined);
     await this.kubelet?.stop().catch(() => undefined);
     this.cri?.close();
     this.client?.close();
     await this.containerd?.stop();
     await this.apiserver?.stop();
     spawnSync('ip', ['link', 'delete', this.bridge], { stdio: 'ignore' });
+    const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' ')[4] ?? '')
+      .filter((m) => m.startsWith(`${this.dir}/`))
+      .sort()
+      .reverse();
+    for (const m of mounts) spawnSync('umount', ['-l', m], { stdio: 'ignore' });
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

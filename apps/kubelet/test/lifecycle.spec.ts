@@ -45,3 +45,100 @@ describe('kubelet pod lifecycle', () => {
     await eventually(async () => (await env.runtimeContainers(created.metadata!.uid!)).length === 0, 'its containers are removed');
   });
 });
+
+describe('kubelet restarts and failures', () => {
+  it('restarts a failing container with a growing CrashLoopBackOff', async () => {
+    await env.create(env.pod('crasher', { containers: [{ name: 'crash', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo about to fail; exit 3'] }] }));
+    const waiting = (seconds: number) => (p: import('@tskube/api-types').corev1.Pod) => {
+      const cs = p.status?.containerStatuses?.[0];
+      return cs?.state?.waiting?.reason === 'CrashLoopBackOff' && cs.state.waiting.message?.startsWith(`back-off ${seconds}s restarting failed container=crash pod=crasher_default(`) === true;
+    };
+    const first = await env.waitPod('crasher', waiting(10), 'in a 10 s back-off', 60_000);
+    const cs = first.status!.containerStatuses![0]!;
+    expect(cs.lastState?.terminated).toMatchObject({ exitCode: 3, reason: 'Error' });
+    expect(first.status!.phase).toBe('Running');
+    expect(first.status!.conditions!.find((c) => c.type === 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [crash]' });
+    const second = await env.waitPod('crasher', waiting(20), 'in a 20 s back-off after restarting', 60_000);
+    expect(second.status!.containerStatuses![0]!.restartCount).toBeGreaterThanOrEqual(1);
+    const events = await env.events('crasher');
+    expect(events.find((e) => e.reason === 'BackOff')?.message).toMatch(/^Back-off restarting failed container crash in pod crasher_default\(/);
+    await env.deleteAndWait('crasher');
+  }, 120_000);
+
+  it('runs init containers in order before the containers, sharing an emptyDir', async () => {
+    await env.create(
+      env.pod('inits', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'work', emptyDir: {} }],
+        initContainers: [
+          { name: 'first', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo one > /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+          { name: 'second', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo two >> /work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] },
+        ],
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['cat', '/work/order'], volumeMounts: [{ name: 'work', mountPath: '/work' }] }],
+      }),
+    );
+    const pod = await env.waitPod('inits', (p) => p.status?.phase === 'Succeeded', 'succeeded');
+    expect(pod.status!.initContainerStatuses!.map((s) => [s.name, s.state?.terminated?.exitCode])).toEqual([
+      ['first', 0],
+      ['second', 0],
+    ]);
+    const found = await env.kubelet.container('default', 'inits', 'main');
+    expect(readFileSync(found!.logPath, 'utf8')).toMatch(/stdout F one\n.*stdout F two\n$/s);
+    expect(pod.status!.conditions!.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'True', reason: 'PodCompleted' });
+  });
+
+  it('fails a restartPolicy Never pod whose init container fails, without starting its containers', async () => {
+    await env.create(
+      env.pod('badinit', {
+        restartPolicy: 'Never',
+        initContainers: [{ name: 'init', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'exit 7'] }],
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['true'] }],
+      }),
+    );
+    const pod = await env.waitPod('badinit', (p) => p.status?.phase === 'Failed', 'failed');
+    expect(pod.status!.initContainerStatuses![0]!.state?.terminated).toMatchObject({ exitCode: 7, reason: 'Error' });
+    expect(pod.status!.containerStatuses![0]!.state?.waiting?.reason).toBe('PodInitializing');
+    expect(pod.status!.conditions!.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [init]' });
+  });
+
+  it('reports ErrImageNeverPull, and ErrImagePull then ImagePullBackOff for an image no registry has', async () => {
+    await env.create(env.pod('neverpull', { containers: [{ name: 'c', image: 'docker.io/library/absent:1', imagePullPolicy: 'Never' }] }));
+    await env.create(env.pod('badimage', { containers: [{ name: 'c', image: 'registry.invalid/tskube/missing:1' }] }));
+    const never = await env.waitPod('neverpull', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ErrImageNeverPull', 'ErrImageNeverPull');
+    expect(never.status!.containerStatuses![0]!.state!.waiting!.message).toBe('Container image "docker.io/library/absent:1" is not present with pull policy of Never');
+    expect(never.status!.phase).toBe('Pending');
+    await env.waitPod('badimage', (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ImagePullBackOff', 'in ImagePullBackOff');
+    const events = await env.events('badimage');
+    expect(events.map((e) => e.reason)).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
+    expect(events.find((e) => e.reason === 'Failed' && e.message?.startsWith('Failed to pull image'))?.message).toContain('registry.invalid/tskube/missing:1');
+    await Promise.all([env.deleteAndWait('neverpull'), env.deleteAndWait('badimage')]);
+  });
+
+  it('kills a container whose postStart hook fails, with FailedPostStartHook', async () => {
+    await env.create(
+      env.pod('poststart', { containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], lifecycle: { postStart: { exec: { command: ['sh', '-c', 'exit 1'] } } } }] }),
+    );
+    await eventually(async () => (await env.events('poststart')).some((e) => e.reason === 'FailedPostStartHook'), 'a FailedPostStartHook event');
+    const pod = await env.waitPod(
+      'poststart',
+      (p) => ['PostStartHookError', 'CrashLoopBackOff'].includes(p.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? ''),
+      'waiting to be started again',
+    );
+    expect(pod.status!.containerStatuses![0]!.lastState?.terminated).toBeDefined();
+    const killing = (await env.events('poststart')).find((e) => e.reason === 'Killing');
+    expect(killing?.message).toBe('FailedPostStartHook');
+    await env.deleteAndWait('poststart');
+  });
+
+  it('reports a container killed by its memory limit as OOMKilled', async () => {
+    await env.create(
+      env.pod('hog', {
+        restartPolicy: 'Never',
+        containers: [{ name: 'hog', image: BUSYBOX_IMAGE, command: ['dd', 'if=/dev/zero', 'of=/dev/null', 'bs=256M', 'count=1'], resources: { limits: { memory: '32Mi' } } }],
+      }),
+    );
+    const pod = await env.waitPod('hog', (p) => p.status?.phase === 'Failed', 'failed');
+    expect(pod.status!.containerStatuses![0]!.state?.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
+    expect(pod.status!.qosClass).toBe('Burstable');
+  });
+});

@@ -8,8 +8,8 @@ import type { cri } from '@tskube/proto';
 export interface PodVolumes {
   /** Creates every volume of the pod; idempotent; throws with an event-worthy message. */
   setUpPod(pod: corev1.Pod): Promise<void>;
-  /** The CRI mounts of one container's volumeMounts; after setUpPod. */
-  mountsFor(pod: corev1.Pod, container: corev1.Container): cri.DeepPartial<cri.Mount>[];
+  /** The CRI mounts of one container's volumeMounts (`env` expands subPathExpr); after setUpPod. */
+  mountsFor(pod: corev1.Pod, container: corev1.Container, env?: ReadonlyArray<{ name: string; value: string }>): cri.DeepPartial<cri.Mount>[];
   /** Rewrites configMap, secret, downwardAPI and projected contents that changed. */
   refreshPod(pod: corev1.Pod): Promise<void>;
   /** Removes the pod's volumes; idempotent. */
@@ -24,7 +24,16 @@ export interface PodProber {
   containerStopped(podUid: string, containerName: string): void;
   isReady(podUid: string, containerName: string, containerId: string): boolean;
   isStarted(podUid: string, containerName: string, containerId: string): boolean;
-  livenessFailed(podUid: string, containerName: string, containerId: string): { failed: boolean; message?: string };
+  /**
+   * Whether the running instance failed its liveness (or startup) probe: `message` is the Killing
+   * event's (`Container x failed liveness probe, will be restarted`), and the probe's own grace
+   * period applies.
+   */
+  livenessFailed(podUid: string, containerName: string, containerId: string): { failed: boolean; message?: string; terminationGracePeriodSeconds?: number };
+  /** A pod being stopped keeps only its readiness probes. */
+  stopLivenessAndStartup?(podUid: string): void;
+  /** Stops every probe worker (the kubelet's shutdown). */
+  close?(): Promise<void>;
 }
 
 /** Volumes without a volume manager: none are set up, no container gets a volume mount. */

@@ -67,16 +67,27 @@ const cgroupRoot = '/sys/fs/cgroup';
 /**
  * Removes the pod's cgroups (`kubepods[/<qos>]/pod<uid>` under every cgroup v1 controller, or in
  * the unified hierarchy) once its containers are gone; the runtime creates them as the containers'
- * parents but leaves them behind. Best effort: a cgroup still in use stays.
+ * parents but leaves them behind. Resolves false while one is still in use (the runtime removes
+ * its containers' cgroups a moment after it reports them gone), for the caller to try again.
  */
-export async function removePodCgroups(uid: string): Promise<void> {
+export async function removePodCgroups(uid: string): Promise<boolean> {
   const rel = [`kubepods/pod${uid}`, `kubepods/burstable/pod${uid}`, `kubepods/besteffort/pod${uid}`];
   let hierarchies: string[];
   try {
     hierarchies = (await readdir(cgroupRoot)).map((c) => join(cgroupRoot, c));
   } catch {
-    return;
+    return true;
   }
   hierarchies.push(cgroupRoot);
-  await Promise.all(hierarchies.flatMap((h) => rel.map((r) => rmdir(join(h, r)).catch(() => undefined))));
+  const results = await Promise.all(
+    hierarchies.flatMap((h) =>
+      rel.map((r) =>
+        rmdir(join(h, r)).then(
+          () => true,
+          (err: NodeJS.ErrnoException) => err.code === 'ENOENT' || err.code === 'ENOTDIR',
+        ),
+      ),
+    ),
+  );
+  return results.every(Boolean);
 }

@@ -62,6 +62,8 @@ export interface SyncResult {
 /** Per-pod memory of the lifecycle between syncs (the kubelet's reason cache, mostly). */
 interface PodMemory {
   reasons: Map<string, WaitingReason>;
+  /** Container instances the prober has been told about (started here or adopted). */
+  announced: Set<string>;
   lastVolumeRefresh: number;
 }
 
@@ -109,6 +111,7 @@ export class PodSyncer {
   private readonly dirs: PodDirs;
   private readonly crashBackoff: Backoff;
   private readonly memory = new Map<string, PodMemory>();
+  private readonly pendingCgroups = new Set<string>();
   private readonly now: () => number;
 
   constructor(options: PodSyncerOptions) {
@@ -124,7 +127,7 @@ export class PodSyncer {
   private memoryOf(uid: string): PodMemory {
     let m = this.memory.get(uid);
     if (!m) {
-      m = { reasons: new Map(), lastVolumeRefresh: this.now() };
+      m = { reasons: new Map(), announced: new Set(), lastVolumeRefresh: this.now() };
       this.memory.set(uid, m);
     }
     return m;
@@ -207,12 +210,19 @@ export class PodSyncer {
       }
       const liveness = this.o.prober.livenessFailed(uid, c.name, c.id);
       if (liveness.failed) {
-        const grace = spec.livenessProbe?.terminationGracePeriodSeconds ?? spec.startupProbe?.terminationGracePeriodSeconds ?? podGracePeriodSeconds(pod);
+        const grace = liveness.terminationGracePeriodSeconds ?? podGracePeriodSeconds(pod);
         await this.killContainer(pod, spec, c, grace, liveness.message ?? `Container ${spec.name} failed liveness probe, will be restarted`);
         killed = true;
       }
     }
     if (killed) runtime = await this.reader.podStatus(uid);
+
+    // Running containers the prober does not know yet: adopted after a restart of the kubelet.
+    for (const c of runtime.containers) {
+      if (c.state !== ContainerRunState.Running || c.sandboxId !== sandbox.id || mem.announced.has(c.id)) continue;
+      mem.announced.add(c.id);
+      this.o.prober.containerStarted(pod, c.name, c.id, new Date(c.startedAt), podIPs[0]);
+    }
 
     const current = (name: string, init: boolean) => runtime.containers.filter((c) => c.name === name && c.init === init && c.sandboxId === sandbox.id);
 
@@ -415,7 +425,7 @@ export class PodSyncer {
       return 10_000;
     }
     const { command, args } = expandContainerCommand(container, env);
-    const mounts: cri.DeepPartial<cri.Mount>[] = [...this.o.volumes.mountsFor(pod, container)];
+    const mounts: cri.DeepPartial<cri.Mount>[] = [...this.o.volumes.mountsFor(pod, container, env)];
     const mountsAt = (path: string) => (container.volumeMounts ?? []).some((m) => m.mountPath === path);
     if ((podIPs.length > 0 || pod.spec?.hostNetwork) && !mountsAt('/etc/hosts')) {
       mounts.push({ hostPath: this.dirs.hostsFile(uid), containerPath: '/etc/hosts' });
@@ -457,6 +467,7 @@ export class PodSyncer {
     }
     event('Normal', 'Started', `Started container ${container.name}`);
     mem.reasons.delete(container.name);
+    mem.announced.add(id);
     this.o.prober.containerStarted(pod, container.name, id, new Date(this.now()), podIPs[0]);
 
     const postStart = container.lifecycle?.postStart;
@@ -511,6 +522,7 @@ export class PodSyncer {
 
   /** Stops every running container of the pod (in parallel) and, unless told not to, its sandboxes. */
   private async stopPod(pod: corev1.Pod, runtime: PodRuntimeStatus, graceSeconds: number, sandboxes = true): Promise<void> {
+    if (sandboxes) this.o.prober.stopLivenessAndStartup?.(pod.metadata?.uid ?? '');
     const running = runtime.containers.filter((c) => c.state === ContainerRunState.Running);
     await Promise.all(running.map((c) => this.killContainer(pod, this.specOf(pod, c), c, graceSeconds)));
     if (!sandboxes) return;
@@ -583,7 +595,13 @@ export class PodSyncer {
     await this.dirs.removeLifecycleFiles(uid);
     const logDir = pod ? podLogDirectory(this.o.podLogsDir, pod) : await this.findLogDir(uid);
     if (logDir) await rm(logDir, { recursive: true, force: true });
-    await removePodCgroups(uid);
+    if (!(await removePodCgroups(uid))) this.pendingCgroups.add(uid);
+  }
+
+  /** Tries again to remove the cgroups of removed pods that were still busy; resolves how many still are. */
+  async retryCgroupCleanup(): Promise<number> {
+    for (const uid of [...this.pendingCgroups]) if (await removePodCgroups(uid)) this.pendingCgroups.delete(uid);
+    return this.pendingCgroups.size;
   }
 
   private async findLogDir(uid: string): Promise<string | undefined> {
