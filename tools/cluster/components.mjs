@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /**
  * @param {{ root: string, dataDir: string }} ctx
- * @returns {{ name: string, command: string, args: string[], healthUrl: string, issue: number, ready: boolean }[]}
+ * @returns {{ name: string, command: string, args: string[], healthUrl: string, issue: number, ready: boolean, needsContainerd?: boolean }[]}
  */
 export function localComponents({ root, dataDir }) {
   const app = (name) => join(root, 'dist/apps', name, 'main.js');
@@ -36,10 +36,22 @@ export function localComponents({ root, dataDir }) {
     {
       name: 'kubelet',
       issue: 6,
-      ready: false,
+      ready: true,
       command: process.execPath,
-      args: [app('kubelet'), '--master=127.0.0.1:6444', `--root-dir=${join(dataDir, 'kubelet')}`],
+      // The containerd npm start runs (or finds) under the data directory; the node's name is the
+      // host name. --pod-cidr is the range nodeipam gives the first node of --cluster-cidr, used
+      // until the Node carries its own.
+      args: [
+        app('kubelet'),
+        '--master=127.0.0.1:6444',
+        `--root-dir=${join(dataDir, 'kubelet')}`,
+        `--pod-logs-dir=${join(dataDir, 'kubelet', 'pod-logs')}`,
+        `--container-runtime-endpoint=unix://${join(dataDir, 'containerd', 'containerd.sock')}`,
+        `--cni-conf-dir=${join(dataDir, 'cni', 'net.d')}`,
+        '--pod-cidr=10.244.0.0/24',
+      ],
       healthUrl: 'http://127.0.0.1:10248/healthz',
+      needsContainerd: true,
     },
     {
       name: 'kube-proxy',

@@ -10,6 +10,7 @@ import { Launcher } from './launcher.mjs';
 import { localComponents } from './components.mjs';
 import { writeKubeconfig } from './kubeconfig.mjs';
 import { bundle, isStale } from '../build/bundle.mjs';
+import { ensureContainerd } from './containerd.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -45,11 +46,25 @@ if (!override) {
   }
 }
 
+// The kubelet needs a container runtime: containerd under the data directory, started here unless
+// one already serves its socket, with the project's images imported the first time.
+let containerd;
+if (components.some((c) => c.needsContainerd)) {
+  try {
+    containerd = await ensureContainerd(dataDir);
+  } catch (err) {
+    console.error(`tskube: containerd: ${err.message}`);
+    process.exit(1);
+  }
+}
+
 const launcher = new Launcher({ dataDir, components });
 let exitCode = 0;
 const stop = async (why) => {
   console.log(`tskube: stopping (${why})`);
   await launcher.stop();
+  // After the kubelet: containerd removes the pods it ran (their network included) and its shims.
+  if (containerd) await containerd.stop();
   process.exit(exitCode);
 };
 process.once('SIGINT', () => void stop('SIGINT'));

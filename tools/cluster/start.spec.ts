@@ -139,7 +139,9 @@ describe('npm start (tools/cluster/start.mjs)', () => {
     await first.waitFor('running; Ctrl-C stops every component');
     expect(first.output()).toMatch(/apiserver ready in \d+ ms/);
     expect(first.output()).toMatch(/controller-manager ready in \d+ ms/);
-    expect(first.output()).toMatch(/scheduler: not implemented yet \(issue 4\)/);
+    expect(first.output()).toMatch(/scheduler ready in \d+ ms/);
+    expect(first.output()).toMatch(/containerd ready in \d+ ms/);
+    expect(first.output()).toMatch(/kubelet ready in \d+ ms/);
     expect(kubectl(['get', 'ns', '-o', 'name'])).toContain('namespace/kube-system');
     kubectl(['create', '-f', '-', '--validate=false'], '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"survivor"},"data":{"a":"b"}}');
     first.child.kill('SIGTERM');
@@ -157,11 +159,11 @@ describe('npm start (tools/cluster/start.mjs)', () => {
     const third = runStart(dir);
     runs.push(third);
     await third.waitFor('running; Ctrl-C stops every component');
-    const pid = Number(/apiserver ready in \d+ ms \(pid (\d+)/.exec(third.output())![1]);
-    expect(alive(pid)).toBe(true);
+    const pids = ['apiserver', 'kubelet', 'containerd'].map((name) => Number(new RegExp(`${name} ready in \\d+ ms \\(pid (\\d+)`).exec(third.output())![1]));
+    for (const pid of pids) expect(alive(pid)).toBe(true);
     third.child.kill('SIGKILL');
-    const deadline = Date.now() + 10_000;
-    while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(alive(pid)).toBe(false);
+    const deadline = Date.now() + 20_000;
+    while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const pid of pids) expect(alive(pid)).toBe(false);
   }, 60_000);
 });

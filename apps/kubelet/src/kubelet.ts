@@ -9,6 +9,7 @@ import type { ImageManagerService, RuntimeService } from './cri';
 import type { EnvSources } from './env';
 import { CniConfigurer } from './network/cni';
 import { parseResolvConf, type ResolverConfig } from './network/dns';
+import { detectNodeIP } from './network/host-ip';
 import { noProbes, noVolumes, type PodProber, type PodVolumes } from './pod/deps';
 import { Pleg } from './pod/pleg';
 import { PodsResource, StatusManager } from './pod/status-manager';
@@ -104,6 +105,7 @@ export class Kubelet {
   private stopped = false;
   private started = false;
   private readonly metrics: { syncs: Counter; running: Gauge };
+  private readonly detectedIP = detectNodeIP();
 
   constructor(options: KubeletOptions) {
     if (!options.nodeName) throw new TypeError('nodeName is required');
@@ -174,11 +176,11 @@ export class Kubelet {
     };
   }
 
-  /** The node's IPs, primary first. */
+  /** The node's IPs, primary first: --node-ip, else the Node's InternalIP, else the detected one. */
   hostIPs(): string[] {
     if (this.o.nodeIP) return [this.o.nodeIP];
     const internal = this.node?.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-    return internal ? [internal] : [];
+    return [internal ?? this.detectedIP];
   }
 
   /** Pods bound to this node that the kubelet runs (for the server's /pods). */

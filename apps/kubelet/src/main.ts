@@ -1,6 +1,8 @@
+import { join } from 'node:path';
 import { ApiClient } from '@tskube/client';
 import { createLogger, HealthServer, Lifecycle } from '@tskube/component';
 import { CriClient } from './cri';
+import { FakeRuntime } from './cri/fake';
 import { FlagError, parseKubeletFlags, type KubeletFlags } from './flags';
 import { Kubelet } from './kubelet';
 import { ProbeManager } from './prober';
@@ -20,13 +22,18 @@ const lifecycle = new Lifecycle({ logger, hookTimeoutMs: 30_000 });
 lifecycle.installSignalHandlers();
 lifecycle.exitWithParent();
 
+// --runtime=fake: the real lifecycle over a simulated runtime (hollow nodes); its pod network
+// configuration stays below the root directory unless a CNI conf dir is named.
+let runtime: CriClient | FakeRuntime;
+let cniConfDir = flags.cniConfDir;
 if (flags.runtime === 'fake') {
-  logger.error('--runtime=fake: the simulated runtime is not available in this build');
-  process.exit(2);
+  runtime = new FakeRuntime();
+  if (!process.argv.some((a) => a.startsWith('--cni-conf-dir'))) cniConfDir = join(flags.rootDir, 'cni', 'net.d');
+} else {
+  const cri = new CriClient({ endpoint: flags.runtimeEndpoint });
+  lifecycle.onShutdown('cri', () => cri.close());
+  runtime = cri;
 }
-
-const runtime = new CriClient({ endpoint: flags.runtimeEndpoint });
-lifecycle.onShutdown('cri', () => runtime.close());
 const client = new ApiClient({ master: flags.master, fieldManager: 'kubelet' });
 lifecycle.onShutdown('client', () => client.close());
 
@@ -44,7 +51,7 @@ const kubelet = new Kubelet({
   clusterDomain: flags.clusterDomain,
   resolvConf: flags.resolvConf,
   podCIDR: flags.podCIDR,
-  cniConfDir: flags.cniConfDir,
+  cniConfDir,
   cniBridgeName: flags.cniBridgeName,
   createVolumes: (sources) => new VolumeManager({ rootDir: flags.rootDir, sources, logger: logger.with({ module: 'volumes' }), nodeName: flags.nodeName }),
   createProber: (hooks) => new ProbeManager({ runtime, logger: logger.with({ module: 'prober' }), onChange: hooks.onChange, recordEvent: hooks.recordEvent, registry }),
