@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isCompacted, isUnavailable } from '../errors';
+import { isAlreadyExists, isCompacted, isConflict, isUnavailable } from '../errors';
 import { take } from '../testing';
 import { EmbeddedStore, openEmbeddedStore } from './embedded-store';
 
@@ -90,6 +90,19 @@ describe('EmbeddedStore on disk', () => {
     await s.close();
   });
 
+  it('commits writes issued together in one synced transaction, and they survive reopening', async () => {
+    const path = join(dir, 'state.db');
+    const s1 = EmbeddedStore.open({ path });
+    const before = s1.commitCount();
+    const kvs = await Promise.all(Array.from({ length: 100 }, (_, i) => s1.create(`/r/${String(i).padStart(3, '0')}`, enc(String(i)))));
+    expect(s1.commitCount() - before).toBe(1);
+    expect(kvs.map((kv) => kv.modRevision)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    await s1.close();
+    const s2 = EmbeddedStore.open({ path });
+    expect((await s2.list('/r/')).items.map((kv) => dec(kv.value))).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
+    await s2.close();
+  });
+
   it('refuses a second store on the same file with Unavailable while the first is open', async () => {
     const path = join(dir, 'state.db');
     const first = EmbeddedStore.open({ path });
@@ -150,6 +163,39 @@ describe('EmbeddedStore', () => {
     const err = await failure(op(store));
     expect(err).toBeInstanceOf(Error);
     expect(isUnavailable(err)).toBe(false);
+  });
+
+  it('checks the writes of one group commit in issue order, failing only those whose check fails', async () => {
+    const a = await store.create('/a', enc('0'));
+    const watch = store.watch('/', { prefix: true });
+    const before = store.commitCount();
+    const results = await Promise.allSettled([
+      store.create('/b', enc('1')),
+      store.create('/a', enc('again')),
+      store.update('/a', enc('2'), a.modRevision),
+      // The update before it in the same batch moved /a on.
+      store.update('/a', enc('3'), a.modRevision),
+      store.delete('/b'),
+    ]);
+    expect(store.commitCount() - before).toBe(1);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect(isAlreadyExists((results[1] as PromiseRejectedResult).reason)).toBe(true);
+    expect(isConflict((results[3] as PromiseRejectedResult).reason)).toBe(true);
+    // Failed checks take no revision: the three writes are consecutive.
+    expect(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.modRevision] : []))).toEqual([a.modRevision + 1, a.modRevision + 2, a.modRevision + 3]);
+    expect((await take(watch, 3)).map((e) => [e.type, e.kv.key, e.revision])).toEqual([
+      ['PUT', '/b', a.modRevision + 1],
+      ['PUT', '/a', a.modRevision + 2],
+      ['DELETE', '/b', a.modRevision + 3],
+    ]);
+    watch.close();
+    expect(dec((await store.get('/a'))!.value)).toBe('2');
+  });
+
+  it('commits a write issued just before close', async () => {
+    const pending = store.create('/k', enc('v'));
+    await store.close();
+    expect((await pending).modRevision).toBe(1);
   });
 
   it('refuses an invalid watcher buffer limit', () => {

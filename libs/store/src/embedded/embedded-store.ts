@@ -32,6 +32,13 @@ export interface EmbeddedStoreOptions {
 }
 
 const DEFAULT_WATCH_BUFFER_LIMIT = 100_000;
+
+interface PendingWrite {
+  /** Checks the key's current state (throwing StorageError) and returns the row to append. */
+  build: () => NewLogRow;
+  resolve: (row: LogRow) => void;
+  reject: (err: unknown) => void;
+}
 const EMPTY = new Uint8Array(0);
 
 /** Opens (creating if needed) an embedded store; reopening a file restores its whole state. */
@@ -42,9 +49,12 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
 /**
  * The Store on one SQLite file, laid out like k3s' kine: an append-only log of rows whose ids are
  * revisions, so history, reads at a revision and watches from a revision fall out of one table.
- * Every write is a synchronous SQLite transaction that checks and appends in one step, synced to
- * disk before the promise resolves (WAL, synchronous=FULL). Watches are fanned out in process
- * after each commit, so only this process may write the file (see `exclusive`).
+ * Every write checks and appends in one step and is synced to disk before its promise resolves
+ * (WAL, synchronous=FULL). Writes are group-committed, as etcd commits a batch of raft entries
+ * with one fsync: those issued during one turn of the event loop share one SQLite transaction and
+ * so one sync of the WAL, each in a savepoint of its own so that a failed check (a conflict, an
+ * existing key) leaves the others alone. Watches are fanned out in process after each commit, so
+ * only this process may write the file (see `exclusive`).
  */
 export class EmbeddedStore implements Store {
   private readonly log: SqliteLog;
@@ -52,6 +62,9 @@ export class EmbeddedStore implements Store {
   private readonly watcherBufferLimit: number;
   private readonly source: WatchSource;
   private closed = false;
+  /** Writes waiting for the next group commit, in the order they were issued. */
+  private pending: PendingWrite[] = [];
+  private commits = 0;
 
   private constructor(log: SqliteLog, watcherBufferLimit: number) {
     this.log = log;
@@ -103,7 +116,7 @@ export class EmbeddedStore implements Store {
 
   async create(key: string, value: Uint8Array): Promise<KeyValue> {
     checkWrite(key, value);
-    const row = this.write(() => {
+    const row = await this.write(() => {
       const latest = this.log.latest(key, this.log.currentRevision());
       if (latest && !latest.deleted) {
         throw new StorageError(StorageErrorCode.AlreadyExists, `key ${key} already exists`, { key, revision: latest.id });
@@ -123,7 +136,7 @@ export class EmbeddedStore implements Store {
 
   async update(key: string, value: Uint8Array, expectedModRevision: number): Promise<KeyValue> {
     checkWrite(key, value);
-    const row = this.write(() => {
+    const row = await this.write(() => {
       const latest = this.expectLive(key, expectedModRevision);
       return {
         name: key,
@@ -140,7 +153,7 @@ export class EmbeddedStore implements Store {
 
   async delete(key: string, expectedModRevision?: number): Promise<KeyValue> {
     checkKey(key);
-    const row = this.write(() => {
+    const row = await this.write(() => {
       const latest = this.expectLive(key, expectedModRevision);
       return {
         name: key,
@@ -199,6 +212,8 @@ export class EmbeddedStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // Writes issued before close still commit.
+    this.commitPending();
     this.closed = true;
     for (const watcher of [...this.watchers]) watcher.close();
     this.watchers.clear();
@@ -211,15 +226,63 @@ export class EmbeddedStore implements Store {
     return this.log.rowCount();
   }
 
-  /** Checks and appends in one transaction, then tells the watchers: commit order is event order. */
-  private write(build: () => NewLogRow): LogRow {
+  /** Transactions committed so far; several writes share one under load (for tests and metrics). */
+  commitCount(): number {
+    return this.commits;
+  }
+
+  /** Queues a write for the next group commit; resolves with its row once it is on disk. */
+  private write(build: () => NewLogRow): Promise<LogRow> {
     this.ensureOpen();
-    const row = guard(() => this.log.transaction(() => this.log.append(build())));
-    const event = toEvent(row);
-    for (const watcher of this.watchers) {
-      if (watcher.matches(row.name)) watcher.push(event);
+    return new Promise((resolve, reject) => {
+      // setImmediate runs after the I/O callbacks of this turn: every request parsed meanwhile joins.
+      if (this.pending.push({ build, resolve, reject }) === 1) setImmediate(() => this.commitPending());
+    });
+  }
+
+  /**
+   * Checks and appends the pending writes in order, each in a savepoint, and commits them in one
+   * transaction; then tells the watchers, so commit order is event order. When the commit itself
+   * fails nothing was written and every write of the batch fails.
+   */
+  private commitPending(): void {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    if (this.closed) {
+      for (const w of batch) w.reject(closedError());
+      return;
     }
-    return row;
+    const outcomes: { row?: LogRow; error?: unknown }[] = [];
+    try {
+      guard(() =>
+        this.log.transaction(() => {
+          for (const w of batch) {
+            try {
+              outcomes.push({ row: guard(() => this.log.transaction(() => this.log.append(w.build()))) });
+            } catch (error) {
+              outcomes.push({ error });
+            }
+          }
+        }),
+      );
+      this.commits++;
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) {
+      const { row, error } = outcomes[i]!;
+      if (row === undefined) {
+        batch[i]!.reject(error);
+        continue;
+      }
+      const event = toEvent(row);
+      for (const watcher of this.watchers) {
+        if (watcher.matches(row.name)) watcher.push(event);
+      }
+      batch[i]!.resolve(row);
+    }
   }
 
   private expectLive(key: string, expectedModRevision: number | undefined): LogRow {
