@@ -140,7 +140,10 @@ export class EventRecorder {
   private readonly seen: Lru<string, Seen>;
   private readonly similar: Lru<string, Similar>;
   private readonly budgets: Lru<string, TokenBucket>;
-  private tail: Promise<void> = Promise.resolve();
+  /** Writes not yet started, oldest first, from `head` on. */
+  private queue: (() => Promise<void>)[] = [];
+  private head = 0;
+  private draining = false;
   private seq = 0;
 
   constructor(options: EventRecorderOptions) {
@@ -236,11 +239,41 @@ export class EventRecorder {
 
   /** Resolves once every event recorded before the call has been written (or has failed). */
   flush(): Promise<void> {
-    return this.tail;
+    return new Promise((resolve) => this.enqueue(async () => resolve()));
   }
 
+  /**
+   * Queues a write behind the others. One loop drains the queue: a chain of `.then` per event
+   * would make every stack trace captured meanwhile (and gRPC captures one per call) walk the
+   * whole backlog, so a burst of events would slow down every other call of the process.
+   */
   private enqueue(write: () => Promise<void>): void {
-    this.tail = this.tail.then(write).catch((err: unknown) => this.logger.warn('writing an event failed', { err }));
+    this.queue.push(write);
+    if (!this.draining) {
+      this.draining = true;
+      void this.drain();
+    }
+  }
+
+  private async drain(): Promise<void> {
+    // Events are written after the code that recorded them has run on, as they were with a chain.
+    await Promise.resolve();
+    while (this.head < this.queue.length) {
+      const write = this.queue[this.head]!;
+      this.queue[this.head++] = undefined as never;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      try {
+        await write();
+      } catch (err) {
+        this.logger.warn('writing an event failed', { err });
+      }
+    }
+    this.queue = [];
+    this.head = 0;
+    this.draining = false;
   }
 
   private uniqueName(objectName: string, now: number): string {
