@@ -18,7 +18,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, rmdi
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { corev1 } from '@tskube/api-types';
 import { ApiClient, type GroupVersionResource } from '@tskube/client';
@@ -193,12 +193,12 @@ function buildScheduler(): void {
 }
 
 /** The scheduler bundle as its own process, without leader election, ready once its caches synced. */
-async function startSchedulerProcess(master: string, nodeArgs: string[]): Promise<SchedulerProcess> {
+async function startSchedulerProcess(master: string): Promise<SchedulerProcess> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'tskube-bench-scheduler-'));
   const logPath = join(dir, 'scheduler.log');
   const fd = openSync(logPath, 'a');
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, join(root, 'dist/apps/scheduler/main.js'), `--master=${master}`, '--leader-elect=false', `--secure-port=${port}`], {
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'dist/apps/scheduler/main.js'), `--master=${master}`, '--leader-elect=false', `--secure-port=${port}`], {
     stdio: ['pipe', fd, fd],
     env: { ...process.env, TSKUBE_EXIT_WITH_PARENT: '1' },
   });
@@ -221,7 +221,8 @@ async function startSchedulerProcess(master: string, nodeArgs: string[]): Promis
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        // Its shutdown hooks are bounded by 10 s each; a CPU profile is written after them.
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
         await exited;
         clearTimeout(timer);
       }
@@ -358,16 +359,25 @@ export interface WorkloadResult {
 }
 
 async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promise<WorkloadResult> {
-  const profArgs = (name: string) => (options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`, `--cpu-prof-name=${name}-${w.id}.cpuprofile`] : []);
   const before = loadavg()[0]!;
-  const prevNodeOptions = process.env['NODE_OPTIONS'];
-  if (options.cpuProfDir) process.env['NODE_OPTIONS'] = [prevNodeOptions, ...profArgs('apiserver')].filter(Boolean).join(' ');
+  // Both processes inherit NODE_OPTIONS; the preload profiles only component bundles.
+  const saved = { options: process.env['NODE_OPTIONS'], dir: process.env['TSKUBE_CPU_PROF_DIR'] };
+  if (options.cpuProfDir) {
+    process.env['NODE_OPTIONS'] = [saved.options, `--import=${pathToFileURL(join(root, 'tools/hollow/cpu-profile.mjs')).href}`].filter(Boolean).join(' ');
+    process.env['TSKUBE_CPU_PROF_DIR'] = options.cpuProfDir;
+  }
+  const restoreEnv = () => {
+    for (const [name, value] of [['NODE_OPTIONS', saved.options], ['TSKUBE_CPU_PROF_DIR', saved.dir]] as const) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
   let apiserver: ApiServerProcess;
   try {
     apiserver = await startApiServerProcess();
-  } finally {
-    if (prevNodeOptions === undefined) delete process.env['NODE_OPTIONS'];
-    else process.env['NODE_OPTIONS'] = prevNodeOptions;
+  } catch (err) {
+    restoreEnv();
+    throw err;
   }
   const client = new ApiClient({ master: apiserver.master, fieldManager: 'scheduler-bench' });
   let scheduler: SchedulerProcess | undefined;
@@ -396,7 +406,8 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
       await client.create(PRIORITY_CLASSES, '', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name }, value });
     }
     await createHollowNodes(apiserver.url, { count: w.nodes, cpu: '4', memory: '32Gi', pods: 110, ...(w.zones ? { zones: w.zones } : {}), concurrency: 32 });
-    scheduler = await startSchedulerProcess(apiserver.master, profArgs('scheduler'));
+    scheduler = await startSchedulerProcess(apiserver.master);
+    restoreEnv();
     const { resourceVersion } = await client.list(PODS, '', { limit: 1 });
     tracker = new PodTracker(client, resourceVersion);
 
@@ -444,6 +455,7 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
   } catch (err) {
     result.error = (err as Error).stack ?? String(err);
   } finally {
+    restoreEnv();
     await tracker?.close();
     await scheduler?.stop();
     client.close();
