@@ -59,7 +59,7 @@ describe('labels and taints', () => {
     expect(defaultNodeLabels('n1')).toMatchObject({ 'kubernetes.io/hostname': 'n1', 'kubernetes.io/os': 'linux', 'beta.kubernetes.io/os': 'linux' });
   });
 
-  it.each([{ 'node.kubernetes.io/pool': 'a' }, { 'kubelet.kubernetes.io/x': '1' }, { 'topology.kubernetes.io/zone': 'z' }, { 'example.com/team': 'x' }, { 'sub.node.kubernetes.io/y': '' }])(
+  it.each<Record<string, string>>([{ 'node.kubernetes.io/pool': 'a' }, { 'kubelet.kubernetes.io/x': '1' }, { 'topology.kubernetes.io/zone': 'z' }, { 'example.com/team': 'x' }, { 'sub.node.kubernetes.io/y': '' }])(
     'allows %j',
     (labels) => {
       expect(() => validateNodeLabels(labels)).not.toThrow();

@@ -46,7 +46,7 @@ describe('node capacity and allocatable', () => {
     expect(alloc['ephemeral-storage']).toBe(String(bytes - Math.trunc(bytes * Math.fround(0.1))));
   });
 
-  it.each([
+  it.each<{ name: string; kube: Record<string, string>; system: Record<string, string>; resource: string; want: string }>([
     { name: 'cpu in millicores', kube: { cpu: '100m' }, system: { cpu: '150m' }, resource: 'cpu', want: '1750m' },
     { name: 'memory from both flags and eviction', kube: { memory: '1Gi' }, system: { memory: '500Mi' }, resource: 'memory', want: `${24_684_000 - 1024 * 1024 - 600 * 1024}Ki` },
     { name: 'storage', kube: { 'ephemeral-storage': '2Gi' }, system: {}, resource: 'ephemeral-storage', want: '250Gi' },
