@@ -3,7 +3,7 @@ import { cpus } from 'node:os';
 import { Quantity, type coordinationv1, type corev1 } from '@tskube/api-types';
 import { ApiClient, EventsResource, PatchType } from '@tskube/client';
 import { createLogger } from '@tskube/component';
-import { startApiServerProcess, type ApiServerProcess } from '@tskube/test-support';
+import { freePort, startApiServerProcess, type ApiServerProcess } from '@tskube/test-support';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FakeRuntime } from '../cri/fake';
@@ -185,6 +185,37 @@ describe('NodeAgent registration', () => {
       ].sort(),
     );
     expect(events[0]).toMatchObject({ type: 'Normal', involvedObject: { kind: 'Node', name, uid: name }, source: { component: 'kubelet', host: name } });
+  });
+
+  it('keeps retrying registration while the apiserver is unreachable, and stops cleanly', async () => {
+    const unreachable = new ApiClient({ master: `127.0.0.1:${await freePort()}`, requestTimeoutMs: 1000 });
+    try {
+      const { agent: a } = agent(nodeName('unreachable'), {}, { client: unreachable });
+      let settled = false;
+      const started = a.start().then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      expect(a.node()).toBeUndefined();
+      await a.stop();
+      await started;
+    } finally {
+      unreachable.close();
+    }
+  });
+
+  it('exports its metrics', async () => {
+    const name = nodeName('metrics');
+    const registry = new Registry();
+    const { agent: a } = agent(name, {}, { registry });
+    await a.start();
+    await eventually('a lease renewal', async () => (await registry.getSingleMetricAsString('kubelet_node_lease_renewals_total')).includes('result="success"'));
+    const text = await registry.metrics();
+    expect(text).toContain(`kubelet_node_name{node="${name}"} 1`);
+    expect(text).toMatch(/kubelet_node_startup_registration_duration_seconds \d/);
+    // A second agent on the same registry shares the metrics instead of failing to register them.
+    const other = nodeName('metrics');
+    await agent(other, {}, { registry }).agent.start();
+    expect(await registry.metrics()).toContain(`kubelet_node_name{node="${other}"} 1`);
   });
 
   it('reports the version the apiserver reports by default', async () => {

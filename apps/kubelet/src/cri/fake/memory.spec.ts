@@ -52,4 +52,14 @@ describe('FakeRuntime memory', () => {
       rt.close();
     }
   });
+
+  it('costs a few KB per idle runtime, one per hollow node', () => {
+    const before = heapUsed();
+    const many = Array.from({ length: 1000 }, () => new FakeRuntime());
+    const after = heapUsed();
+    const each = (after - before) / many.length;
+    console.log(`fake runtime: ${Math.round(each)} bytes per idle instance`);
+    expect(many.every((r) => r.counts().sandboxes === 0)).toBe(true);
+    expect(each).toBeLessThan(16 * 1024);
+  });
 });
