@@ -100,7 +100,7 @@ export class ImageManager {
     const took = formatGoDuration(this.now() - started);
     let size = 0n;
     try {
-      size = (await this.images.imageStatus({ image: imageRef })).image?.size ?? 0n;
+      size = (await this.images.imageStatus(spec)).image?.size ?? 0n;
     } catch {
       // the size is for the message only
     }
