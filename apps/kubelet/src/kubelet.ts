@@ -8,8 +8,8 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ImageManagerService, RuntimeService } from './cri';
 import type { EnvSources } from './env';
 import { CniConfigurer } from './network/cni';
+import { detectNodeIP } from './node';
 import { parseResolvConf, type ResolverConfig } from './network/dns';
-import { detectNodeIP } from './network/host-ip';
 import { noProbes, noVolumes, type PodProber, type PodVolumes } from './pod/deps';
 import { Pleg } from './pod/pleg';
 import { PodsResource, StatusManager } from './pod/status-manager';
@@ -105,7 +105,8 @@ export class Kubelet {
   private stopped = false;
   private started = false;
   private readonly metrics: { syncs: Counter; running: Gauge };
-  private readonly detectedIP = detectNodeIP();
+  /** The host's address when neither --node-ip nor the Node gives one; detected at start. */
+  private detectedIP = '127.0.0.1';
 
   constructor(options: KubeletOptions) {
     if (!options.nodeName) throw new TypeError('nodeName is required');
@@ -223,6 +224,7 @@ export class Kubelet {
   async start(): Promise<void> {
     const { logger } = this.o;
     Object.assign(this.hostResolver, parseResolvConf(await readFile(this.o.resolvConf, 'utf8').catch(() => '')));
+    this.detectedIP = (await detectNodeIP()) ?? '127.0.0.1';
     const version = await this.o.runtime.version();
     logger.info('container runtime', { name: version.runtimeName, version: version.runtimeVersion, criVersion: version.runtimeApiVersion });
     if (this.o.nodeAgent) {

@@ -5,6 +5,7 @@ import { CriClient } from './cri';
 import { FakeRuntime } from './cri/fake';
 import { FlagError, parseKubeletFlags, type KubeletFlags } from './flags';
 import { Kubelet } from './kubelet';
+import { NodeAgent } from './node';
 import { ProbeManager } from './prober';
 import { VolumeManager } from './volumes';
 
@@ -53,6 +54,23 @@ const kubelet = new Kubelet({
   podCIDR: flags.podCIDR,
   cniConfDir,
   cniBridgeName: flags.cniBridgeName,
+  nodeAgent: new NodeAgent({
+    client,
+    nodeName: flags.nodeName,
+    runtime,
+    flags: {
+      nodeLabels: flags.nodeLabels,
+      registerWithTaints: flags.registerWithTaints,
+      kubeReserved: flags.kubeReserved,
+      systemReserved: flags.systemReserved,
+      nodeIP: flags.nodeIP,
+      port: flags.port,
+      rootDir: flags.rootDir,
+      maxPods: flags.maxPods,
+    },
+    logger: logger.with({ module: 'node' }),
+    registry,
+  }),
   createVolumes: (sources) => new VolumeManager({ rootDir: flags.rootDir, sources, logger: logger.with({ module: 'volumes' }), nodeName: flags.nodeName }),
   createProber: (hooks) => new ProbeManager({ runtime, logger: logger.with({ module: 'prober' }), onChange: hooks.onChange, recordEvent: hooks.recordEvent, registry }),
 });

@@ -12,7 +12,7 @@ import { ensureImages } from '../../../tools/images/build.mjs';
 import { startContainerd, type Containerd } from '../../../tools/containerd/index';
 import { CriClient } from '../src/cri';
 import { Kubelet, type KubeletOptions } from '../src/kubelet';
-import { detectNodeIP } from '../src/network/host-ip';
+import { detectNodeIP, NodeAgent } from '../src/node';
 import { ProbeManager } from '../src/prober';
 import { VolumeManager } from '../src/volumes';
 
@@ -51,7 +51,7 @@ export class NodeEnv {
   readonly bridge = `tsk${randomBytes(3).toString('hex')}`;
   readonly podCIDR = `10.${200 + (randomBytes(1)[0]! % 50)}.${randomBytes(1)[0]}.0/24`;
   readonly logger: Logger = createLogger({ component: 'kubelet', level: process.env['KUBELET_TEST_DEBUG'] ? 'debug' : 'error' });
-  readonly nodeIP = detectNodeIP();
+  nodeIP = '';
 
   get rootDir(): string {
     return join(this.dir, 'root');
@@ -67,6 +67,7 @@ export class NodeEnv {
     this.apiserver = apiserver;
     await ensureImages({ address: containerd.socket, snapshotter: containerd.snapshotter, outDir: join(this.dir, 'images'), only: images });
     this.client = new ApiClient({ master: apiserver.master, fieldManager: 'kubelet-test' });
+    this.nodeIP = (await detectNodeIP()) ?? '127.0.0.1';
     this.cri = new CriClient({ endpoint: containerd.endpoint, requestTimeoutMs: 60_000 });
     await this.startKubelet();
   }
@@ -92,6 +93,7 @@ export class NodeEnv {
       housekeepingMs: 2_000,
       createVolumes: (sources) => new VolumeManager({ rootDir: this.rootDir, sources, logger: this.logger, nodeName: this.nodeName }),
       createProber: (hooks) => new ProbeManager({ runtime: this.cri, logger: this.logger, onChange: hooks.onChange, recordEvent: hooks.recordEvent, registry }),
+      nodeAgent: new NodeAgent({ client: this.client, nodeName: this.nodeName, runtime: this.cri, flags: { nodeIP: this.nodeIP, port: 10250, rootDir: this.rootDir }, logger: this.logger, registry }),
     };
   }
 
