@@ -86,7 +86,7 @@ export interface KubeletOptions {
  */
 export class Kubelet {
   private readonly o: KubeletOptions;
-  private readonly pods = new Map<string, corev1.Pod>();
+  private readonly podsByUid = new Map<string, corev1.Pod>();
   private readonly podInformer: Informer<corev1.Pod>;
   private readonly serviceInformer: Informer<corev1.Service>;
   private readonly recorder: EventRecorder;
@@ -186,27 +186,33 @@ export class Kubelet {
 
   /** Pods bound to this node that the kubelet runs (for the server's /pods). */
   runningPods(): corev1.Pod[] {
-    return [...this.pods.values()];
+    return [...this.podsByUid.values()];
   }
 
   /** The pod with `namespace/name` bound here, if any. */
   podByName(namespace: string, name: string): corev1.Pod | undefined {
-    for (const p of this.pods.values()) if (p.metadata?.namespace === namespace && p.metadata?.name === name) return p;
+    for (const p of this.podsByUid.values()) if (p.metadata?.namespace === namespace && p.metadata?.name === name) return p;
     return undefined;
   }
 
   /**
-   * A pod's container as the runtime has it: the newest instance, or with `previous` the newest
-   * exited one before it; with the path of its CRI log file.
+   * A pod's container as the runtime has it (as of the pod's last sync): the newest instance, or
+   * with `previous` the newest exited one before it; with the path of its CRI log file. The
+   * kubelet API's logs, exec and attach resolve containers with it.
    */
-  async container(namespace: string, podName: string, containerName: string, opts: { previous?: boolean } = {}): Promise<{ podUid: string; containerId: string; logPath: string } | undefined> {
+  container(namespace: string, podName: string, containerName: string, opts: { previous?: boolean } = {}): { podUid: string; containerId: string; logPath: string } | undefined {
     const pod = this.podByName(namespace, podName);
-    if (!pod?.metadata?.uid) return undefined;
-    const status = await this.syncer.runtimeStatus(pod.metadata.uid);
-    const mine = status.containers.filter((c) => c.name === containerName);
+    const uid = pod?.metadata?.uid;
+    if (!pod || !uid) return undefined;
+    const mine = (this.syncer.lastRuntimeStatus(uid)?.containers ?? []).filter((c) => c.name === containerName);
     const chosen = opts.previous ? mine.find((c, i) => i > 0 && c.state === ContainerRunState.Exited) : mine[0];
     if (!chosen) return undefined;
-    return { podUid: pod.metadata.uid, containerId: chosen.id, logPath: chosen.logPath || join(podLogDirectory(this.o.podLogsDir, pod), containerName, `${chosen.restartCount}.log`) };
+    return { podUid: uid, containerId: chosen.id, logPath: chosen.logPath || join(podLogDirectory(this.o.podLogsDir, pod), containerName, `${chosen.restartCount}.log`) };
+  }
+
+  /** The pods this kubelet runs (the kubelet API's /pods). */
+  pods(): corev1.Pod[] {
+    return this.runningPods();
   }
 
   /** Whether the kubelet's loops are up: caches synced and the runtime relisted. */
@@ -239,7 +245,7 @@ export class Kubelet {
         const pod = obj instanceof DeletedFinalStateUnknown ? obj.obj : obj;
         const uid = pod?.metadata?.uid;
         if (!uid) return;
-        this.pods.delete(uid);
+        this.podsByUid.delete(uid);
         this.workers.update(uid);
       },
     });
@@ -251,18 +257,18 @@ export class Kubelet {
     this.started = true;
     await this.housekeeping();
     this.scheduleHousekeeping();
-    logger.info('kubelet started', { node: this.o.nodeName, pods: this.pods.size });
+    logger.info('kubelet started', { node: this.o.nodeName, pods: this.podsByUid.size });
   }
 
   private upsert(pod: corev1.Pod): void {
     const uid = pod.metadata?.uid;
     if (!uid) return;
-    this.pods.set(uid, pod);
+    this.podsByUid.set(uid, pod);
     this.workers.update(uid);
   }
 
   private async syncPod(uid: string): Promise<number | undefined | 'forget'> {
-    const pod = this.pods.get(uid);
+    const pod = this.podsByUid.get(uid);
     try {
       if (!pod) {
         await this.syncer.cleanupOrphan(uid);
@@ -320,7 +326,7 @@ export class Kubelet {
     try {
       await this.refreshNode();
       await this.syncer.retryCgroupCleanup();
-      const known = new Set(this.pods.keys());
+      const known = new Set(this.podsByUid.keys());
       const seen = this.pleg.runtimeUIDs();
       const dirs = await readdirSafe(join(this.o.rootDir, 'pods'));
       for (const uid of [...seen, ...dirs]) if (!known.has(uid)) this.workers.update(uid);

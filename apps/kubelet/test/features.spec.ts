@@ -31,7 +31,7 @@ describe('kubelet features', () => {
     await env.create(env.pod('client', { restartPolicy: 'Never', containers: [{ name: 'wget', image: BUSYBOX_IMAGE, command: ['wget', '-q', '-O', '-', `http://${ip}/`] }] }));
     const client = await env.waitPod('client', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 'finished');
     expect(client.status!.phase).toBe('Succeeded');
-    expect(readFileSync((await env.kubelet.container('default', 'client', 'wget'))!.logPath, 'utf8')).toContain('nginx');
+    expect(readFileSync((env.kubelet.container('default', 'client', 'wget'))!.logPath, 'utf8')).toContain('nginx');
     await Promise.all([env.deleteAndWait('web'), env.deleteAndWait('client')]);
   }, 150_000);
 
@@ -69,7 +69,7 @@ describe('kubelet features', () => {
     );
     const pod = await env.waitPod('envvol', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 'finished');
     expect(pod.status!.phase).toBe('Succeeded');
-    const log = readFileSync((await env.kubelet.container('default', 'envvol', 'main'))!.logPath, 'utf8');
+    const log = readFileSync((env.kubelet.container('default', 'envvol', 'main'))!.logPath, 'utf8');
     expect(log).toContain(`stdout F name=envvol ip=${pod.status!.podIP} node=${env.nodeName} pw=s3cret`);
     expect(log).toContain('stdout F mode=fast');
     expect(log).toContain('stdout F s3cret');

@@ -27,7 +27,7 @@ describe('kubelet pod lifecycle', () => {
     const conds = Object.fromEntries(pod.status!.conditions!.map((c) => [c.type, c]));
     expect(conds['Ready']).toMatchObject({ status: 'False', reason: 'PodCompleted' });
     expect(conds['Initialized']).toMatchObject({ status: 'True' });
-    const found = await env.kubelet.container('default', 'hello', 'hello');
+    const found = env.kubelet.container('default', 'hello', 'hello');
     expect(found!.logPath).toBe(`${env.podLogsDir}/default_hello_${pod.metadata!.uid}/hello/0.log`);
     const log = readFileSync(found!.logPath, 'utf8');
     expect(log).toMatch(/^\S+Z stdout F hello from busybox$/m);
@@ -82,7 +82,7 @@ describe('kubelet restarts and failures', () => {
       ['first', 0],
       ['second', 0],
     ]);
-    const found = await env.kubelet.container('default', 'inits', 'main');
+    const found = env.kubelet.container('default', 'inits', 'main');
     expect(readFileSync(found!.logPath, 'utf8')).toMatch(/stdout F one\n.*stdout F two\n$/s);
     expect(pod.status!.conditions!.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'True', reason: 'PodCompleted' });
   });
@@ -140,5 +140,28 @@ describe('kubelet restarts and failures', () => {
     const pod = await env.waitPod('hog', (p) => p.status?.phase === 'Failed', 'failed');
     expect(pod.status!.containerStatuses![0]!.state?.terminated).toMatchObject({ reason: 'OOMKilled', exitCode: 137 });
     expect(pod.status!.qosClass).toBe('Burstable');
+  });
+
+  it('reports the termination message from the file, or from the log with FallbackToLogsOnError', async () => {
+    await env.create(
+      env.pod('lastwords', {
+        restartPolicy: 'Never',
+        containers: [
+          { name: 'file', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'printf bye > /dev/termination-log; exit 1'] },
+          { name: 'logs', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo first; echo last words; exit 2'], terminationMessagePolicy: 'FallbackToLogsOnError' },
+        ],
+      }),
+    );
+    const pod = await env.waitPod('lastwords', (p) => p.status?.phase === 'Failed', 'failed');
+    const byName = Object.fromEntries(pod.status!.containerStatuses!.map((c) => [c.name, c.state?.terminated]));
+    expect(byName['file']).toMatchObject({ exitCode: 1, reason: 'Error', message: 'bye' });
+    expect(byName['logs']).toMatchObject({ exitCode: 2, reason: 'Error', message: 'first\nlast words\n' });
+  });
+
+  it('runs a host-network pod with the node IP and the host hosts file', async () => {
+    await env.create(env.pod('hostnet', { restartPolicy: 'Never', hostNetwork: true, containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['head', '-n', '1', '/etc/hosts'] }] }));
+    const pod = await env.waitPod('hostnet', (p) => p.status?.phase === 'Succeeded', 'succeeded');
+    expect(pod.status!.podIP).toBe(env.nodeIP);
+    expect(readFileSync(env.kubelet.container('default', 'hostnet', 'main')!.logPath, 'utf8')).toContain('stdout F # Kubernetes-managed hosts file (host network).');
   });
 });

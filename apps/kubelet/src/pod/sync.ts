@@ -112,6 +112,7 @@ export class PodSyncer {
   private readonly crashBackoff: Backoff;
   private readonly memory = new Map<string, PodMemory>();
   private readonly pendingCgroups = new Set<string>();
+  private readonly lastSeen = new Map<string, PodRuntimeStatus>();
   private readonly now: () => number;
 
   constructor(options: PodSyncerOptions) {
@@ -133,9 +134,16 @@ export class PodSyncer {
     return m;
   }
 
-  /** The pod's state in the runtime (for the server module and tests). */
-  runtimeStatus(uid: string): Promise<PodRuntimeStatus> {
-    return this.reader.podStatus(uid);
+  /** Reads the pod's state from the runtime and keeps it as the last one seen. */
+  private async read(uid: string): Promise<PodRuntimeStatus> {
+    const status = await this.reader.podStatus(uid);
+    this.lastSeen.set(uid, status);
+    return status;
+  }
+
+  /** The pod's state in the runtime as the last sync saw it (a second old at most while PLEG runs). */
+  lastRuntimeStatus(uid: string): PodRuntimeStatus | undefined {
+    return this.lastSeen.get(uid);
   }
 
   /** Moves a pod the apiserver still has one step towards its spec, or through termination if it is being deleted. */
@@ -143,12 +151,12 @@ export class PodSyncer {
     if (pod.metadata?.deletionTimestamp) return this.terminate(pod);
     const uid = pod.metadata?.uid ?? '';
     const mem = this.memoryOf(uid);
-    let runtime = await this.reader.podStatus(uid);
+    let runtime = await this.read(uid);
 
     if (isTerminalPhase(pod.status?.phase)) {
       // Done for good: nothing runs again, whatever the restart policy says.
       await this.stopPod(pod, runtime, podGracePeriodSeconds(pod));
-      await this.writeStatus(pod, await this.reader.podStatus(uid), true);
+      await this.writeStatus(pod, await this.read(uid), true);
       return {};
     }
     this.o.prober.addPod(pod);
@@ -176,7 +184,7 @@ export class PodSyncer {
     if (!latest?.ready) {
       if (latest && policy === 'Never' && runtime.containers.length > 0) {
         await this.stopPod(pod, runtime, podGracePeriodSeconds(pod));
-        await this.writeStatus(pod, await this.reader.podStatus(uid), true);
+        await this.writeStatus(pod, await this.read(uid), true);
         return {};
       }
       const created = await this.createSandbox(pod, runtime);
@@ -184,7 +192,7 @@ export class PodSyncer {
         await this.writeStatus(pod, runtime, false);
         return { requeueAfterMs: created };
       }
-      runtime = await this.reader.podStatus(uid);
+      runtime = await this.read(uid);
     }
     const sandbox = runtime.sandboxes[0]!;
     const podIPs = pod.spec?.hostNetwork ? this.o.hostIPs() : sandbox.ips;
@@ -215,7 +223,7 @@ export class PodSyncer {
         killed = true;
       }
     }
-    if (killed) runtime = await this.reader.podStatus(uid);
+    if (killed) runtime = await this.read(uid);
 
     // Running containers the prober does not know yet: adopted after a restart of the kubelet.
     for (const c of runtime.containers) {
@@ -236,7 +244,7 @@ export class PodSyncer {
       if (newest?.state === ContainerRunState.Exited && policy === 'Never') {
         // A failed init container of a pod that never restarts fails the pod.
         await this.stopPod(pod, runtime, podGracePeriodSeconds(pod));
-        await this.writeStatus(pod, await this.reader.podStatus(uid), true);
+        await this.writeStatus(pod, await this.read(uid), true);
         return {};
       }
       requeueAfter(await this.startContainer(pod, ic, true, runtime, sandbox.id, sbConfig, podIPs, mem));
@@ -251,7 +259,7 @@ export class PodSyncer {
       }
     }
 
-    runtime = await this.reader.podStatus(uid);
+    runtime = await this.read(uid);
     const status = await this.writeStatus(pod, runtime, false);
     if (isTerminalPhase(status.phase)) {
       // Every container has finished and none will restart: the pod is done, its sandbox stops.
@@ -269,9 +277,9 @@ export class PodSyncer {
    */
   async terminate(pod: corev1.Pod): Promise<SyncResult> {
     const uid = pod.metadata?.uid ?? '';
-    const runtime = await this.reader.podStatus(uid);
+    const runtime = await this.read(uid);
     await this.stopPod(pod, runtime, podGracePeriodSeconds(pod));
-    const after = await this.reader.podStatus(uid);
+    const after = await this.read(uid);
     if (after.containers.some((c) => c.state === ContainerRunState.Running)) return { requeueAfterMs: 1000 };
     await this.writeStatus(pod, after, true);
     await this.removePodFromNode(uid, after, pod);
@@ -284,7 +292,7 @@ export class PodSyncer {
    * or force-deleted): its containers are stopped with the grace period they were started with.
    */
   async cleanupOrphan(uid: string): Promise<void> {
-    const runtime = await this.reader.podStatus(uid);
+    const runtime = await this.read(uid);
     const running = runtime.containers.filter((c) => c.state === ContainerRunState.Running);
     if (runtime.sandboxes.length === 0 && runtime.containers.length === 0) {
       await this.removePodFromNode(uid, runtime, undefined);
@@ -305,6 +313,7 @@ export class PodSyncer {
   /** Forgets what the syncer remembers of a pod that is gone. */
   forget(uid: string): void {
     this.memory.delete(uid);
+    this.lastSeen.delete(uid);
     this.images.forgetPod(uid);
     this.crashBackoff.forget((k) => k.includes(`_${uid}_`));
     this.o.statusManager.forget(uid);
@@ -477,7 +486,7 @@ export class PodSyncer {
       } catch (err) {
         this.o.logger.warn('postStart hook failed', { pod: formatPod(pod), container: container.name, err: (err as Error).message });
         event('Warning', 'FailedPostStartHook', 'PostStartHook failed');
-        const status = (await this.reader.podStatus(uid)).containers.find((c) => c.id === id);
+        const status = (await this.read(uid)).containers.find((c) => c.id === id);
         if (status) await this.killContainer(pod, container, status, podGracePeriodSeconds(pod), 'FailedPostStartHook');
         fail('PostStartHookError', (err as Error).message);
       }
