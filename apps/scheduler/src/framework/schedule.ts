@@ -209,13 +209,8 @@ export function schedulePod(
     return { node: feasible[0]!.name, evaluatedNodes, feasibleNodes: 1, scores: [], nextStartNodeIndex };
   }
 
-  let totals: number[];
-  if (profile.hasScorePlugins()) {
-    profile.runPreScorePlugins(state, podInfo, feasible, snapshot);
-    totals = profile.runScorePlugins(state, podInfo, feasible);
-  } else {
-    totals = new Array<number>(feasible.length).fill(1);
-  }
+  if (profile.hasScorePlugins()) profile.runPreScorePlugins(state, podInfo, feasible, snapshot);
+  const totals = profile.hasScorePlugins() ? profile.runScorePlugins(state, podInfo, feasible) : new Array<number>(feasible.length).fill(1);
 
   // Reservoir sampling over the nodes sharing the top score: each is chosen with equal probability.
   let best = 0;
@@ -229,8 +224,16 @@ export function schedulePod(
       if (Math.floor(rng() * ties) === 0) best = i;
     }
   }
-  const scores = feasible.map((ni, i) => ({ name: ni.name, score: totals[i]! }));
-  return { node: feasible[best]!.name, evaluatedNodes, feasibleNodes: feasible.length, scores, nextStartNodeIndex };
+  return {
+    node: feasible[best]!.name,
+    evaluatedNodes,
+    feasibleNodes: feasible.length,
+    // Built on demand: the scheduling loop only needs the winner.
+    get scores() {
+      return feasible.map((ni, i) => ({ name: ni.name, score: totals[i]! }));
+    },
+    nextStartNodeIndex,
+  };
 }
 
 function findNodesThatPassFilters(

@@ -185,18 +185,18 @@ export function requestedToCapacityRatioScorer(resources: readonly ResourceSpec[
  * the standard deviation.
  */
 export const balancedResourceScorer: ResourceScorer = (requested, allocatable) => {
+  // Called for every feasible node of every pod: two passes over the inputs instead of an array
+  // of fractions, which made this the scheduler's largest source of garbage.
   let count = 0;
   let total = 0;
   let first = 0;
   let second = 0;
-  const fractions: number[] = [];
   for (let i = 0; i < requested.length; i++) {
     if (allocatable[i] === 0) continue;
     const fraction = Math.min(requested[i]! / allocatable[i]!, 1);
     total += fraction;
     if (count === 0) first = fraction;
     else if (count === 1) second = fraction;
-    fractions.push(fraction);
     count++;
   }
   let std = 0;
@@ -205,7 +205,11 @@ export const balancedResourceScorer: ResourceScorer = (requested, allocatable) =
   } else if (count > 2) {
     const mean = total / count;
     let sum = 0;
-    for (const f of fractions) sum += (f - mean) * (f - mean);
+    for (let i = 0; i < requested.length; i++) {
+      if (allocatable[i] === 0) continue;
+      const fraction = Math.min(requested[i]! / allocatable[i]!, 1);
+      sum += (fraction - mean) * (fraction - mean);
+    }
     std = Math.sqrt(sum / count);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
