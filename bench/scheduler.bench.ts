@@ -166,6 +166,7 @@ function workloads(scale: number): Workload[] {
 // ---- processes --------------------------------------------------------------------------------
 
 interface SchedulerProcess {
+  pid: number;
   metricsUrl: string;
   stop(): Promise<void>;
 }
@@ -217,6 +218,7 @@ async function startSchedulerProcess(master: string): Promise<SchedulerProcess> 
     await new Promise((r) => setTimeout(r, 50));
   }
   return {
+    pid: child.pid!,
     metricsUrl: `${base}/metrics`,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
@@ -229,6 +231,17 @@ async function startSchedulerProcess(master: string): Promise<SchedulerProcess> 
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc; NaN where there is none. */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** scheduler_schedule_attempts_total by result, from the scheduler's /metrics. */
@@ -350,6 +363,8 @@ export interface WorkloadResult {
   /** How fast the bench got the measured pods created; throughput cannot exceed it. */
   createPerSec: number;
   seconds: number;
+  /** CPU seconds each process used during the measured phase. */
+  cpuSeconds: { apiserver: number; scheduler: number; bench: number };
   /** Low-priority pods deleted by preemption (workload e). */
   preempted?: number;
   scheduleAttempts: Record<string, number>;
@@ -397,6 +412,7 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
     createPerSec: NaN,
     seconds: NaN,
     scheduleAttempts: {},
+    cpuSeconds: { apiserver: NaN, scheduler: NaN, bench: NaN },
     loadavg1m: { before, after: NaN },
     reference: w.reference,
   };
@@ -416,6 +432,7 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
       await tracker.waitBound('sched-0', w.initPods, STALL_MS);
     }
 
+    const cpuBefore = { apiserver: cpuSeconds(apiserver.pid), scheduler: cpuSeconds(scheduler.pid), bench: process.cpuUsage() };
     const start = performance.now();
     await createPods(client, 'sched-1', w.pods, (i) => w.pod(i, w));
     const created = performance.now();
@@ -425,6 +442,12 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
     } catch (err) {
       result.error = (err as Error).message;
     }
+    const benchCpu = process.cpuUsage(cpuBefore.bench);
+    result.cpuSeconds = {
+      apiserver: cpuSeconds(apiserver.pid) - cpuBefore.apiserver,
+      scheduler: cpuSeconds(scheduler.pid) - cpuBefore.scheduler,
+      bench: (benchCpu.user + benchCpu.system) / 1e6,
+    };
 
     const latencies: number[] = [];
     const boundAt: number[] = [];
@@ -506,7 +529,7 @@ async function main(): Promise<void> {
   console.log(setup);
   console.log(
     table(
-      ['', 'workload', 'nodes', 'pods', 'bound', 'pods/s avg', 'pods/s p50', 'p50 ms', 'p99 ms', 'created/s', 'load 1m', 'scheduler_perf (pods/s)'],
+      ['', 'workload', 'nodes', 'pods', 'bound', 'pods/s avg', 'pods/s p50', 'p50 ms', 'p99 ms', 'created/s', 'CPU s apisrv/sched/bench', 'load 1m', 'scheduler_perf (pods/s)'],
       results.map((r) => [
         r.id,
         r.name,
@@ -518,6 +541,7 @@ async function main(): Promise<void> {
         fmt(r.latencyP50Ms),
         fmt(r.latencyP99Ms),
         fmt(r.createPerSec),
+        `${fmt(r.cpuSeconds.apiserver, 1)}/${fmt(r.cpuSeconds.scheduler, 1)}/${fmt(r.cpuSeconds.bench, 1)}`,
         `${r.loadavg1m.before.toFixed(1)}-${r.loadavg1m.after.toFixed(1)}`,
         `${r.reference.workload}: ${r.reference.thresholdPodsPerSec !== undefined ? `floor ${r.reference.thresholdPodsPerSec}` : 'no floor'}`,
       ]),
