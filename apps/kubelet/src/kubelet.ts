@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { hasReason, StatusReason, type corev1 } from '@tskube/api-types';
 import { DeletedFinalStateUnknown, EventRecorder, Informer, listWatch, NamespaceIndex, namespaceIndexFunc, type ApiClient, type GroupVersionResource } from '@tskube/client';
 import type { Logger } from '@tskube/component';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ImageManagerService, RuntimeService } from './cri';
 import type { EnvSources } from './env';
 import { CniConfigurer } from './network/cni';
@@ -104,7 +104,8 @@ export class Kubelet {
   private housekeepingRun: Promise<void> | undefined;
   private stopped = false;
   private started = false;
-  private readonly metrics: { syncs: Counter; running: Gauge };
+  private readonly metrics: { syncs: Counter; running: Gauge; containers: Gauge; duration: Histogram };
+  private readonly synced = new Set<string>();
   /** The host's address when neither --node-ip nor the Node gives one; detected at start. */
   private detectedIP = '127.0.0.1';
 
@@ -173,7 +174,15 @@ export class Kubelet {
     this.pleg = new Pleg({ runtime: options.runtime, logger, onChange: (uids) => uids.forEach((u) => this.workers.update(u)) });
     this.metrics = {
       syncs: new Counter({ name: 'kubelet_pod_worker_syncs_total', help: 'Pod syncs by outcome.', labelNames: ['outcome'], registers: [options.registry] }),
-      running: new Gauge({ name: 'kubelet_running_pods', help: 'Pods with a running sandbox.', registers: [options.registry] }),
+      running: new Gauge({ name: 'kubelet_running_pods', help: 'Number of pods that have a running pod sandbox', registers: [options.registry] }),
+      containers: new Gauge({ name: 'kubelet_running_containers', help: 'Number of containers currently running', labelNames: ['container_state'], registers: [options.registry] }),
+      duration: new Histogram({
+        name: 'kubelet_pod_worker_duration_seconds',
+        help: 'Duration in seconds to sync a single pod. Broken down by operation type: create, update, or sync',
+        labelNames: ['operation'],
+        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [options.registry],
+      }),
     };
   }
 
@@ -273,13 +282,19 @@ export class Kubelet {
       if (!pod) {
         await this.syncer.cleanupOrphan(uid);
         this.syncer.forget(uid);
+        this.synced.delete(uid);
         this.metrics.syncs.inc({ outcome: 'orphan' });
         return 'forget';
       }
+      const operation = this.synced.has(uid) ? 'sync' : 'create';
+      const end = this.metrics.duration.startTimer({ operation });
       const result = await this.syncer.sync(pod);
+      end();
+      this.synced.add(uid);
       this.metrics.syncs.inc({ outcome: 'ok' });
       if (result.done) {
         this.syncer.forget(uid);
+        this.synced.delete(uid);
         return undefined;
       }
       return result.requeueAfterMs;
@@ -330,9 +345,8 @@ export class Kubelet {
       const seen = this.pleg.runtimeUIDs();
       const dirs = await readdirSafe(join(this.o.rootDir, 'pods'));
       for (const uid of [...seen, ...dirs]) if (!known.has(uid)) this.workers.update(uid);
-      let running = 0;
-      for (const uid of seen) if (known.has(uid)) running++;
-      this.metrics.running.set(running);
+      this.metrics.running.set(this.pleg.readySandboxUIDs().size);
+      for (const [state, n] of Object.entries(this.pleg.containerCounts())) this.metrics.containers.set({ container_state: state }, n);
     } catch (err) {
       this.o.logger.warn('housekeeping failed', { err: (err as Error).message });
     }

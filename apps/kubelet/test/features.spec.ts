@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { corev1 } from '@tskube/api-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUSYBOX_IMAGE, NGINX_IMAGE } from '../../../tools/images/names.mjs';
+import { freePorts } from '@tskube/test-support';
 import { eventually, NodeEnv } from './harness';
 
 // Networking, environment, volumes, probes and graceful termination through the real runtime.
@@ -19,8 +20,9 @@ afterAll(async () => {
 const isReady = (p: corev1.Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 
 describe('kubelet features', () => {
-  it('serves HTTP from an nginx pod on its pod IP, reachable from another pod on the node', async () => {
-    await env.create(env.pod('web', { containers: [{ name: 'nginx', image: NGINX_IMAGE, ports: [{ containerPort: 80 }] }] }));
+  it('serves HTTP from an nginx pod on its pod IP and host port, reachable from another pod on the node', async () => {
+    const [hostPort] = await freePorts(1);
+    await env.create(env.pod('web', { containers: [{ name: 'nginx', image: NGINX_IMAGE, ports: [{ containerPort: 80, hostPort }] }] }));
     const pod = await env.waitPod('web', isReady, 'ready', 90_000);
     const ip = pod.status!.podIP!;
     const res = await eventually(async () => {
@@ -28,6 +30,12 @@ describe('kubelet features', () => {
       return r.status === 200 ? r : undefined;
     }, 'nginx answers on the pod IP');
     expect(await res.text()).toContain('nginx');
+    // hostPort: published on the node's address through the portmap plugin.
+    const viaHost = await eventually(async () => {
+      const r = await fetch(`http://${env.nodeIP}:${hostPort}/`, { signal: AbortSignal.timeout(3000) });
+      return r.status === 200 ? r : undefined;
+    }, 'nginx answers on the host port');
+    expect(await viaHost.text()).toContain('nginx');
     await env.create(env.pod('client', { restartPolicy: 'Never', containers: [{ name: 'wget', image: BUSYBOX_IMAGE, command: ['wget', '-q', '-O', '-', `http://${ip}/`] }] }));
     const client = await env.waitPod('client', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 'finished');
     expect(client.status!.phase).toBe('Succeeded');

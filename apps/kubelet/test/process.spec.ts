@@ -72,6 +72,8 @@ describe('kubelet process', () => {
       expect(node.metadata!.name).toBe('hollow-1');
       const metrics = await (await fetch(`http://127.0.0.1:${healthz}/metrics`)).text();
       expect(metrics).toMatch(/kubelet_pod_worker_syncs_total\{outcome="ok",component="kubelet"\} [1-9]/);
+      expect(metrics).toMatch(/kubelet_pod_worker_duration_seconds_count\{component="kubelet",operation="create"\} [1-9]/);
+      await eventually(async () => /kubelet_running_pods\{component="kubelet"\} 1\b/.test(await (await fetch(`http://127.0.0.1:${healthz}/metrics`)).text()), 'kubelet_running_pods counts the pod', 30_000);
       expect(p.output()).toContain('"msg":"kubelet started"');
     } finally {
       p.child.kill('SIGTERM');

@@ -32,6 +32,26 @@ export class Pleg {
     return new Set(this.uids);
   }
 
+  /** Pod UIDs with a ready sandbox at the last relist. */
+  readySandboxUIDs(): Set<string> {
+    const out = new Set<string>();
+    for (const [key, v] of this.states) if (key.startsWith('s/') && v.state === cri.PodSandboxState.SANDBOX_READY && v.uid) out.add(v.uid);
+    return out;
+  }
+
+  /** Containers by CRI state at the last relist, for the kubelet_running_containers gauge. */
+  containerCounts(): Record<'created' | 'running' | 'exited' | 'unknown', number> {
+    const out = { created: 0, running: 0, exited: 0, unknown: 0 };
+    for (const [key, v] of this.states) {
+      if (!key.startsWith('c/')) continue;
+      if (v.state === cri.ContainerState.CONTAINER_CREATED) out.created++;
+      else if (v.state === cri.ContainerState.CONTAINER_RUNNING) out.running++;
+      else if (v.state === cri.ContainerState.CONTAINER_EXITED) out.exited++;
+      else out.unknown++;
+    }
+    return out;
+  }
+
   /** Whether a relist has succeeded since start (the kubelet's PLEG health). */
   healthy(): boolean {
     return this.relisted;
