@@ -9,6 +9,8 @@ export interface HandlerDeps {
   queue: SchedulingQueue;
   /** Whether one of this scheduler's profiles schedules the pod (by spec.schedulerName). */
   responsible(pod: corev1.Pod): boolean;
+  /** A pod with a node is gone from the cache or newly terminating (preemption waits for its victims). */
+  onEvicted?(pod: corev1.Pod): void;
 }
 
 const assigned = (pod: corev1.Pod): boolean => (pod.spec?.nodeName ?? '') !== '';
@@ -44,7 +46,7 @@ export function nodeEventHandler({ cache, queue }: HandlerDeps): EventHandler<co
  * the cache (and are cluster events for the queue); pending pods of this scheduler's profiles feed
  * the queue. A pod that gains a node leaves the queue and enters the cache.
  */
-export function podEventHandler({ cache, queue, responsible }: HandlerDeps): EventHandler<corev1.Pod> {
+export function podEventHandler({ cache, queue, responsible, onEvicted }: HandlerDeps): EventHandler<corev1.Pod> {
   const addAssigned = (pod: corev1.Pod) => {
     if (terminal(pod)) return;
     cache.addPod(pod);
@@ -52,6 +54,7 @@ export function podEventHandler({ cache, queue, responsible }: HandlerDeps): Eve
   };
   const removeAssigned = (pod: corev1.Pod) => {
     cache.removePod(pod);
+    onEvicted?.(pod);
     queue.moveAllToActiveOrBackoffQueue(ClusterEvents.AssignedPodDelete, pod, undefined);
   };
   return {
@@ -72,6 +75,7 @@ export function podEventHandler({ cache, queue, responsible }: HandlerDeps): Eve
           return;
         }
         cache.updatePod(oldPod, newPod);
+        if (newPod.metadata?.deletionTimestamp !== undefined && oldPod.metadata?.deletionTimestamp === undefined) onEvicted?.(newPod);
         const event = assignedPodUpdateEvent(oldPod, newPod);
         if (event !== undefined) queue.moveAllToActiveOrBackoffQueue(event, oldPod, newPod);
         return;

@@ -28,10 +28,11 @@ const ref = (p: corev1.Pod): string => `${p.metadata?.namespace ?? ''}/${p.metad
  * DisruptionTarget=True condition (reason PreemptionByScheduler), is deleted with its own grace
  * period, and gets a `Preempted` event; lower-priority pods nominated to the same node lose their
  * nomination. Victims already gone are skipped. Never rejects; failures are logged, and the
- * preemptor simply tries again later.
+ * preemptor simply tries again later. Resolves with the victims it could not evict.
  */
-export async function executePreemption(deps: PreemptionDeps, schedulerName: string, preemptor: corev1.Pod, result: PostFilterResult): Promise<void> {
+export async function executePreemption(deps: PreemptionDeps, schedulerName: string, preemptor: corev1.Pod, result: PostFilterResult): Promise<corev1.Pod[]> {
   const node = result.nominatedNodeName;
+  const failed: corev1.Pod[] = [];
   await Promise.all(
     result.victims.map(async (victim) => {
       const namespace = victim.metadata?.namespace ?? '';
@@ -52,6 +53,7 @@ export async function executePreemption(deps: PreemptionDeps, schedulerName: str
         deps.logger.info('preempted victim', { victim: ref(victim), preemptor: ref(preemptor), node });
       } catch (err) {
         if (hasReason(err, StatusReason.NotFound) || hasReason(err, StatusReason.Conflict)) return;
+        failed.push(victim);
         deps.logger.warn('preempting victim failed', { victim: ref(victim), preemptor: ref(preemptor), err });
       }
     }),
@@ -71,4 +73,5 @@ export async function executePreemption(deps: PreemptionDeps, schedulerName: str
       }
     }),
   );
+  return failed;
 }

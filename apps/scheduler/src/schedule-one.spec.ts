@@ -38,7 +38,14 @@ class FakePodApi implements PodApi {
     return pod;
   }
 
-  async deletePod(): Promise<void> {}
+  /** Deletions wait for this when set (a victim's eviction still under way). */
+  deleteGate: Promise<void> | undefined;
+  readonly deletes: string[] = [];
+
+  async deletePod(namespace: string, name: string): Promise<void> {
+    await this.deleteGate;
+    this.deletes.push(`${namespace}/${name}`);
+  }
 }
 
 function setup(nodes: corev1.Node[], config: unknown = {}, plugins?: Registry) {
@@ -49,12 +56,13 @@ function setup(nodes: corev1.Node[], config: unknown = {}, plugins?: Registry) {
   if (plugins) registry.merge(plugins);
   const { profiles } = buildProfiles(config, { registry, nominator, rng: () => 0 });
   const profile = profiles.get('default-scheduler')!;
-  const queue = new SchedulingQueue({ less: (a, b) => profile.queueSort.less(a, b), nominator, clock });
+  // As the Scheduler wires it: the core's PreEnqueue holds back pods whose preemption is under way.
+  const queue: SchedulingQueue = new SchedulingQueue({ less: (a, b) => profile.queueSort.less(a, b), preEnqueue: (p): Status | undefined => core.preEnqueue(p), nominator, clock });
   const cache = new SchedulerCache();
   for (const n of nodes) cache.addNode(n);
   const events: string[] = [];
   const informerPods = new Map<string, corev1.Pod>();
-  const core = new SchedulingCore({
+  const core: SchedulingCore = new SchedulingCore({
     profiles,
     queue,
     cache,
@@ -127,6 +135,67 @@ describe('SchedulingCore', () => {
     t.queue.delete(pod);
     await t.attempt(written);
     expect(t.api.statusWrites).toHaveLength(1);
+  });
+
+  describe('a preemptor', () => {
+    const preemptionSetup = () => {
+      const t = setup([makeNode('n1').capacity({ cpu: '1', memory: '1Gi', pods: '10' }).obj()]);
+      const victim = makePod('low').uid('uid-low').req({ cpu: '1' }).priority(0).node('n1').obj();
+      t.cache.addPod(victim);
+      t.informerPods.set('default/low', victim);
+      const high = makePod('high').uid('uid-high').req({ cpu: '1' }).priority(100).obj();
+      t.informerPods.set('default/high', high);
+      const preempt = async () => {
+        t.queue.add(high);
+        const qp = (await t.queue.pop())!;
+        await t.core.scheduleOne(qp);
+        return qp.podInfo;
+      };
+      return { ...t, victim, preempt };
+    };
+
+    it('stays out of activeQ until the evictions are made and the informer shows the victims gone', async () => {
+      const t = preemptionSetup();
+      let evict!: () => void;
+      t.api.deleteGate = new Promise((r) => (evict = r));
+      const info = await t.preempt();
+      expect(t.queue.whereIs(info.key)).not.toBe('active');
+      expect(t.core.preEnqueue(info)).toMatchObject({ code: Code.UnschedulableAndUnresolvable, reasons: ['waiting for the preemption for this pod to be finished'], plugin: 'DefaultPreemption' });
+      // Cluster events meanwhile do not let it through to preempt a second time elsewhere.
+      t.queue.flushUnschedulablePodsLeftover();
+      t.queue.activate(info.key);
+      expect(t.queue.whereIs(info.key)).toBe('gated');
+
+      evict();
+      await t.core.drain();
+      expect(t.api.deletes).toEqual(['default/low']);
+      // Deleted, but the cache still has the victim until the informer says otherwise.
+      expect(t.queue.whereIs(info.key)).toBe('gated');
+      t.cache.removePod(t.victim);
+      t.core.victimEvicted(t.victim);
+      expect(t.core.preEnqueue(info)).toBeUndefined();
+      expect(t.queue.whereIs(info.key)).toBe('active');
+    });
+
+    it('is activated at once when the informer showed the victims gone before the deletions returned, or a deletion failed', async () => {
+      const t = preemptionSetup();
+      let evict!: () => void;
+      t.api.deleteGate = new Promise((r) => (evict = r));
+      const info = await t.preempt();
+      t.cache.removePod(t.victim);
+      t.core.victimEvicted(t.victim);
+      expect(t.queue.whereIs(info.key)).not.toBe('active');
+      evict();
+      await t.core.drain();
+      expect(t.queue.whereIs(info.key)).toBe('active');
+
+      const u = preemptionSetup();
+      u.api.deleteGate = Promise.reject(new StatusError({ code: 500, reason: 'InternalError', message: 'boom' }));
+      const failed = await u.preempt();
+      await u.core.drain();
+      expect(u.api.deletes).toEqual([]);
+      expect(u.queue.whereIs(failed.key)).toBe('active');
+    });
   });
 
   it('drops a pod deleted during its attempt instead of requeueing it', async () => {

@@ -4,10 +4,11 @@ import type { Logger } from '@tskube/component';
 import { DEFAULT_SCHEDULER_NAME } from './framework/config';
 import type { CycleState } from './framework/cycle-state';
 import type { PostFilterResult } from './framework/interfaces';
-import type { PodInfo } from './framework/pod-info';
+import { podKey, type PodInfo } from './framework/pod-info';
 import { newCycleState, type PermitOutcome, type Profile } from './framework/profile';
 import { FitError, NoNodesAvailableError, schedulePod } from './framework/schedule';
 import { Code, Status } from './framework/status';
+import { PluginNames } from './plugins/names';
 import type { SchedulerCache } from './cache/cache';
 import { AttemptResult, type SchedulerMetrics } from './metrics';
 import { setPodCondition, updatePodStatus, type PodApi } from './pod-api';
@@ -60,6 +61,9 @@ export class SchedulingCore {
   private readonly o: SchedulingCoreOptions;
   private readonly clock: Clock;
   private readonly pending = new Set<Promise<void>>();
+  /** Preemptions under way, by preemptor key: the victims not yet seen evicted. */
+  private readonly preemptions = new Map<string, { victims: Set<string>; evictionsMade: boolean }>();
+  private readonly preemptorOfVictim = new Map<string, string>();
   private nextStartNodeIndex = 0;
 
   constructor(options: SchedulingCoreOptions) {
@@ -111,7 +115,7 @@ export class SchedulingCore {
       const pf = result.postFilterResult;
       if (pf !== undefined) {
         nominatedNode = pf.nominatedNodeName;
-        if (pf.nominatedNodeName !== '') this.preempt(profile, pod, pf);
+        if (pf.nominatedNodeName !== '') this.preempt(profile, info, pf);
       }
       this.fail(qp, profile, start, { reason: PodReason.Unschedulable, message: result.message, plugins: result.diagnosis.unschedulablePlugins, error: false, nominatedNode });
       return;
@@ -246,16 +250,63 @@ export class SchedulingCore {
     return { reason: PodReason.SchedulerError, message: `running ${point} plugin ${JSON.stringify(status.plugin ?? '')}: ${status.message()}`, plugins: noPlugins, error: true };
   }
 
-  private preempt(profile: Profile, preemptor: corev1.Pod, result: PostFilterResult): void {
+  /**
+   * DefaultPreemption's PreEnqueue with asynchronous preemption: a pod whose preemption is under way
+   * stays out of activeQ, or it would find its nominated node still full and preempt again
+   * elsewhere. It is activated once the evictions were made and the informer has shown each victim
+   * gone or terminating (`victimEvicted`), so that its next attempt sees their effect.
+   */
+  preEnqueue(pod: PodInfo): Status | undefined {
+    if (!this.preemptions.has(pod.key)) return undefined;
+    return new Status(Code.UnschedulableAndUnresolvable, ['waiting for the preemption for this pod to be finished'], { plugin: PluginNames.DefaultPreemption });
+  }
+
+  /** The informer shows a pod with a node deleted, or newly terminating. */
+  victimEvicted(pod: corev1.Pod): void {
+    const victim = podKey(pod);
+    const preemptor = this.preemptorOfVictim.get(victim);
+    if (preemptor === undefined) return;
+    this.preemptorOfVictim.delete(victim);
+    this.preemptions.get(preemptor)?.victims.delete(victim);
+    this.settlePreemption(preemptor);
+  }
+
+  private preempt(profile: Profile, preemptor: PodInfo, result: PostFilterResult): void {
     this.o.metrics?.preemptionVictims.observe(result.victims.length);
+    const key = preemptor.key;
+    const entry = { victims: new Set(result.victims.map(podKey)), evictionsMade: false };
+    this.preemptions.set(key, entry);
+    for (const v of entry.victims) this.preemptorOfVictim.set(v, key);
     this.track(
       executePreemption(
         { api: this.o.api, recorder: this.o.recorder(profile.schedulerName), nominator: this.o.queue.nominator, getPod: this.o.getPod, clock: this.clock, logger: this.o.logger },
         profile.schedulerName,
-        preemptor,
+        preemptor.pod,
         result,
+      ).then(
+        (failed) => {
+          // Nothing will show these gone, nor those the informer already showed gone.
+          for (const v of failed) this.forgetVictim(podKey(v));
+          for (const v of [...entry.victims]) if (!this.o.cache.hasLivePod(v)) this.forgetVictim(v);
+          entry.evictionsMade = true;
+          this.settlePreemption(key);
+        },
+        () => undefined,
       ),
     );
+  }
+
+  private forgetVictim(victim: string): void {
+    const preemptor = this.preemptorOfVictim.get(victim);
+    this.preemptorOfVictim.delete(victim);
+    if (preemptor !== undefined) this.preemptions.get(preemptor)?.victims.delete(victim);
+  }
+
+  private settlePreemption(preemptor: string): void {
+    const entry = this.preemptions.get(preemptor);
+    if (entry === undefined || !entry.evictionsMade || entry.victims.size > 0) return;
+    this.preemptions.delete(preemptor);
+    this.o.queue.activate(preemptor);
   }
 
   /**

@@ -145,7 +145,7 @@ export class Scheduler {
 
     this.queue = new SchedulingQueue({
       less: (a, b) => queueSort.less(a, b),
-      preEnqueue: (pod) => this.profiles.get(schedulerNameOf(pod.pod))?.runPreEnqueuePlugins(pod),
+      preEnqueue: (pod) => this.profiles.get(schedulerNameOf(pod.pod))?.runPreEnqueuePlugins(pod) ?? this.core.preEnqueue(pod),
       initialBackoffMs: this.configuration.podInitialBackoffSeconds * 1000,
       maxBackoffMs: this.configuration.podMaxBackoffSeconds * 1000,
       nominator,
@@ -169,7 +169,12 @@ export class Scheduler {
       logger: this.logger,
     });
 
-    const deps = { cache: this.cache, queue: this.queue, responsible: (pod: corev1.Pod) => this.profiles.has(schedulerNameOf(pod)) };
+    const deps = {
+      cache: this.cache,
+      queue: this.queue,
+      responsible: (pod: corev1.Pod) => this.profiles.has(schedulerNameOf(pod)),
+      onEvicted: (pod: corev1.Pod) => this.core.victimEvicted(pod),
+    };
     inf.nodes.addEventHandler(nodeEventHandler(deps));
     inf.pods.addEventHandler(podEventHandler(deps));
 

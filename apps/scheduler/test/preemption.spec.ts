@@ -35,7 +35,10 @@ describe('scheduler against a real apiserver: preemption', () => {
     });
     const nominated = await waitFor(async () => (await cluster.getPod(ns, 'urgent')).status?.nominatedNodeName, 5000, 'the nomination');
     expect(nominated).toBe('n1');
-    expect(podScheduledCondition(await cluster.getPod(ns, 'urgent'))).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available: 1 Insufficient cpu.' });
+    // Activated once its preemption is done, it tries again and waits for the terminating victim.
+    const retried = '0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to a terminating pod on the nominated node.';
+    await waitFor(async () => (podScheduledCondition(await cluster.getPod(ns, 'urgent'))?.message === retried ? true : undefined), 5000, 'the retry after preemption');
+    expect(podScheduledCondition(await cluster.getPod(ns, 'urgent'))).toMatchObject({ status: 'False', reason: 'Unschedulable' });
     const [preempted] = await waitFor(async () => {
       const ev = await cluster.events(ns, 'batch', 'Preempted');
       return ev.length > 0 ? ev : undefined;

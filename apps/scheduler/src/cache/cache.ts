@@ -140,6 +140,12 @@ export class SchedulerCache {
     return this.pods.get(key)?.assumed === true;
   }
 
+  /** Whether the cache has the pod on a node and it is not being deleted (no deletionTimestamp). */
+  hasLivePod(key: string): boolean {
+    const state = this.pods.get(key);
+    return state !== undefined && state.info.pod.metadata?.deletionTimestamp === undefined;
+  }
+
   /** The node the cache has the pod on (assumed or confirmed), or undefined. */
   nodeOf(key: string): string | undefined {
     return this.pods.get(key)?.nodeName;

@@ -1,5 +1,6 @@
 import { FakeClock } from '@tskube/client/testing';
 import { describe, expect, it } from 'vitest';
+import { Code, Status } from '../framework/status';
 import { makeNode, makePod } from '../framework/testing';
 import { PluginNames } from '../plugins/names';
 import { PrioritySort } from '../plugins/queue-sort/priority-sort';
@@ -20,6 +21,7 @@ function newQueue(options: Partial<SchedulingQueueOptions> = {}) {
   return { queue, clock };
 }
 
+const gateStatus = new Status(Code.UnschedulableAndUnresolvable, ['waiting'], { plugin: 'Test' });
 const name = (qp: { podInfo: { pod: { metadata?: { name?: string } } } } | undefined) => qp?.podInfo.pod.metadata?.name;
 
 /** Pops a pod and fails it as if `plugins` rejected it. */
@@ -222,6 +224,26 @@ describe('SchedulingQueue gating and bookkeeping', () => {
     expect(queue.whereIs('uid-g')).toBe('gated');
     queue.update(gated, makePod('g').obj());
     expect(queue.whereIs('uid-g')).toBe('active');
+  });
+
+  it('activate moves a parked or backing-off pod to activeQ through PreEnqueue, and leaves others alone', async () => {
+    let holding = true;
+    const { queue } = newQueue({ preEnqueue: (p) => (holding && p.pod.metadata?.name === 'held' ? gateStatus : undefined) });
+    queue.add(makePod('parked').obj());
+    await failWith(queue, [PluginNames.NodeAffinity]);
+    queue.add(makePod('erring').obj());
+    await failWith(queue, [], true);
+    queue.add(makePod('held').obj());
+    expect([queue.whereIs('uid-parked'), queue.whereIs('uid-erring'), queue.whereIs('uid-held')]).toEqual(['unschedulable', 'backoff', 'gated']);
+    queue.activate('uid-parked');
+    queue.activate('uid-erring');
+    queue.activate('uid-held');
+    queue.activate('uid-unknown');
+    expect([queue.whereIs('uid-parked'), queue.whereIs('uid-erring'), queue.whereIs('uid-held')]).toEqual(['active', 'active', 'gated']);
+    holding = false;
+    queue.activate('uid-held');
+    expect(queue.whereIs('uid-held')).toBe('active');
+    expect(queue.whereIs('uid-unknown')).toBeUndefined();
   });
 
   it('deletes pods from wherever they are and tracks nominations', async () => {

@@ -210,6 +210,20 @@ export class SchedulingQueue {
     this.add(newPod);
   }
 
+  /**
+   * Moves a pod parked in unschedulablePods (gated or not) or waiting in backoffQ to activeQ through
+   * PreEnqueue (Activate), as kube-scheduler does once the preemption a pod started has finished.
+   * A pod in activeQ, in flight or unknown is left alone.
+   */
+  activate(key: string): void {
+    const qp = this.unschedulable.get(key) ?? this.backoffQ.get(key);
+    if (qp === undefined) return;
+    this.unschedulable.delete(key);
+    this.backoffQ.delete(key);
+    this.armBackoffTimer();
+    this.moveToActiveQ(qp);
+  }
+
   /** The pod is gone or no longer pending: forgets it everywhere. */
   delete(pod: corev1.Pod): void {
     const key = podKey(pod);
