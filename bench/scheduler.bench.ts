@@ -355,7 +355,7 @@ export interface WorkloadResult {
   bound: number;
   /** Bound pods over the time from the first create to the last binding. */
   podsPerSecAvg: number;
-  /** The median of bound pods per whole one-second window of the measured phase. */
+  /** The median of the pods bound per one-second window of the measured phase. */
   podsPerSecP50: number;
   windows: number[];
   latencyP50Ms: number;
@@ -457,19 +457,22 @@ async function runWorkload(w: Workload, options: { cpuProfDir?: string }): Promi
       if (t.added !== undefined) latencies.push(t.bound - t.added);
     }
     const last = Math.max(...boundAt);
-    const whole = Math.floor((last - start) / 1000);
-    const windows = new Array<number>(whole).fill(0);
-    for (const b of boundAt) {
-      const i = Math.floor((b - start) / 1000);
-      if (i < whole) windows[i]!++;
-    }
+    const seconds = (last - start) / 1000;
+    // Pods bound per one-second window from the first create; the last, partial window counts as
+    // a rate over its length, as scheduler_perf's throughput collector counts its final sample.
+    const whole = Math.floor(seconds);
+    const counts = new Array<number>(whole + 1).fill(0);
+    for (const b of boundAt) counts[Math.min(whole, Math.floor((b - start) / 1000))]!++;
+    const partial = seconds - whole;
+    const windows = counts.slice(0, whole);
+    if (partial > 0.1 || whole === 0) windows.push(counts[whole]! / Math.max(partial, 0.001));
+    else windows[whole - 1]! += counts[whole]!;
     Object.assign(result, {
       bound: boundAt.length,
-      seconds: (last - start) / 1000,
-      podsPerSecAvg: boundAt.length / ((last - start) / 1000),
-      // A run shorter than a second has no whole window; its average is all there is.
-      podsPerSecP50: windows.length > 0 ? percentile(windows, 50) : boundAt.length / ((last - start) / 1000),
-      windows,
+      seconds,
+      podsPerSecAvg: boundAt.length / seconds,
+      podsPerSecP50: percentile(windows, 50),
+      windows: windows.map((x) => Math.round(x)),
       latencyP50Ms: percentile(latencies, 50),
       latencyP99Ms: percentile(latencies, 99),
       ...(w.initPods ? { preempted: tracker.deletedIn.get('sched-0') ?? 0 } : {}),
