@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { corev1 } from '@tskube/api-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUSYBOX_IMAGE, NGINX_IMAGE } from '../../../tools/images/names.mjs';
+import { BUSYBOX_IMAGE, BUSYBOX_LATEST_IMAGE, NGINX_IMAGE } from '../../../tools/images/names.mjs';
 import { freePorts } from '@tskube/test-support';
-import { eventually, NodeEnv } from './harness';
+import { eventually, NodeEnv, Pods } from './harness';
 
 // Networking, environment, volumes, probes and graceful termination through the real runtime.
 const env = new NodeEnv();
@@ -155,4 +155,38 @@ describe('kubelet features', () => {
     expect(took).toBeGreaterThanOrEqual(3_500);
     expect(took).toBeLessThan(30_000);
   }, 60_000);
+
+  it('keeps a pod ContainerCreating with FailedMount while its configMap is missing, and starts it once it exists', async () => {
+    await env.create(
+      env.pod('latecm', {
+        volumes: [{ name: 'cfg', configMap: { name: 'late' } }],
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'echo "$(cat /cfg/k)"; sleep 3600'], volumeMounts: [{ name: 'cfg', mountPath: '/cfg' }] }],
+      }),
+    );
+    const failed = await eventually(async () => (await env.events('latecm')).find((e) => e.reason === 'FailedMount'), 'a FailedMount event');
+    expect(failed.type).toBe('Warning');
+    expect(failed.message).toContain('configmap "late" not found');
+    const pending = await env.get('latecm');
+    expect(pending.status?.phase ?? 'Pending').toBe('Pending');
+    await env.client.create({ group: '', version: 'v1', resource: 'configmaps' }, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'late' }, data: { k: 'now here' } });
+    await env.waitPod('latecm', isReady, 'ready once the configMap exists', 60_000);
+    await eventually(() => readFileSync(env.kubelet.container('default', 'latecm', 'main')!.logPath, 'utf8').includes('stdout F now here'), 'the container read it');
+    await env.deleteAndWait('latecm');
+  }, 90_000);
+
+  it('replaces a container whose image changed', async () => {
+    await env.create(env.pod('upgrade', { containers: [{ name: 'main', image: BUSYBOX_IMAGE, imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] }));
+    const before = await env.waitPod('upgrade', isReady, 'ready');
+    await env.client.patch(Pods, 'default', 'upgrade', 'application/json-patch+json', [{ op: 'replace', path: '/spec/containers/0/image', value: BUSYBOX_LATEST_IMAGE }]);
+    const after = await env.waitPod(
+      'upgrade',
+      (p) => p.status?.containerStatuses?.[0]?.restartCount === 1 && p.status.containerStatuses[0].state?.running !== undefined,
+      'running again with the new image',
+    );
+    // Both tags name one image here, and the runtime reports an image by its first tag.
+    expect([BUSYBOX_IMAGE, BUSYBOX_LATEST_IMAGE]).toContain(after.status!.containerStatuses![0]!.image);
+    expect(after.status!.containerStatuses![0]!.containerID).not.toBe(before.status!.containerStatuses![0]!.containerID);
+    expect((await env.events('upgrade')).some((e) => e.reason === 'Killing' && e.message === 'Container main definition changed, will be restarted')).toBe(true);
+    await env.deleteAndWait('upgrade');
+  }, 90_000);
 });
