@@ -164,4 +164,28 @@ describe('kubelet restarts and failures', () => {
     expect(pod.status!.podIP).toBe(env.nodeIP);
     expect(readFileSync(env.kubelet.container('default', 'hostnet', 'main')!.logPath, 'utf8')).toContain('stdout F # Kubernetes-managed hosts file (host network).');
   });
+
+  it('starts a sidecar before the containers, keeps it beside them, and stops it when they are done', async () => {
+    await env.create(
+      env.pod('sidecar', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'shared', emptyDir: {} }],
+        initContainers: [{ name: 'side', image: BUSYBOX_IMAGE, restartPolicy: 'Always', command: ['sh', '-c', 'echo up > /shared/side; sleep 3600'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }],
+        containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sh', '-c', 'cat /shared/side; sleep 1'], volumeMounts: [{ name: 'shared', mountPath: '/shared' }] }],
+      }),
+    );
+    const running = await env.waitPod('sidecar', (p) => p.status?.phase === 'Running', 'running');
+    expect(running.status!.initContainerStatuses![0]).toMatchObject({ name: 'side', started: true });
+    const done = await env.waitPod('sidecar', (p) => p.status?.phase === 'Succeeded', 'succeeded once main is done');
+    expect(done.status!.containerStatuses![0]!.state?.terminated).toMatchObject({ exitCode: 0 });
+    expect(readFileSync(env.kubelet.container('default', 'sidecar', 'main')!.logPath, 'utf8')).toContain('stdout F up');
+    await eventually(async () => (await env.runtimeContainers(done.metadata!.uid!)).every((c) => c.state !== 1), 'the sidecar is stopped');
+  });
+
+  it('fails a pod that outlives its activeDeadlineSeconds', async () => {
+    await env.create(env.pod('deadline', { activeDeadlineSeconds: 2, containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'] }] }));
+    const pod = await env.waitPod('deadline', (p) => p.status?.phase === 'Failed', 'failed', 30_000);
+    expect(pod.status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
+    expect((await env.events('deadline')).some((e) => e.reason === 'DeadlineExceeded')).toBe(true);
+  });
 });

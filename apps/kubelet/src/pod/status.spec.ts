@@ -127,4 +127,15 @@ describe('podPhase', () => {
     expect(podPhase(p, [st('init', { terminated: { exitCode: 2 } })], [creating], false)).toBe('Failed');
     expect(podPhase({ ...p, spec: { ...p.spec!, restartPolicy: 'Always' } }, [st('init', { running: {} })], [creating], false)).toBe('Pending');
   });
+
+  it('holds a pod Pending until its sidecar has started, and counts the sidecar in ContainersReady', () => {
+    const p = pod({ initContainers: [{ name: 'side', image: 'x', restartPolicy: 'Always' }] });
+    const side = { ...container('side', ContainerRunState.Running), init: true };
+    const notStarted = generatePodStatus(inputs(p, runtime(side), { isStarted: (name) => name !== 'side', isReady: (name) => name !== 'side' }));
+    expect(notStarted.phase).toBe('Pending');
+    expect(notStarted.conditions!.find((c) => c.type === 'Initialized')).toMatchObject({ status: 'False', message: 'containers with incomplete status: [side]' });
+    const both = generatePodStatus(inputs(p, runtime(side, container('main', ContainerRunState.Running)), { isReady: (name) => name !== 'side' }));
+    expect(both.phase).toBe('Running');
+    expect(both.conditions!.find((c) => c.type === 'ContainersReady')).toMatchObject({ status: 'False', message: 'containers with unready status: [side]' });
+  });
 });

@@ -22,6 +22,8 @@ export interface StatusInputs {
   hostIPs: string[];
   /** Whether the kubelet has decided the pod will run nothing more (deleted, or done for good). */
   podIsTerminal: boolean;
+  /** The kubelet failed the pod itself (activeDeadlineSeconds): phase Failed with this reason and message. */
+  failure?: { reason: string; message: string };
   now: Date;
 }
 
@@ -39,12 +41,18 @@ function containersNamed(runtime: PodRuntimeStatus | undefined, name: string, in
   return (runtime?.containers ?? []).filter((c) => c.name === name && c.init === init);
 }
 
-/** Whether the container should run again (ShouldContainerBeRestarted). */
-export function shouldContainerBeRestarted(pod: corev1.Pod, latest: RuntimeContainer | undefined): boolean {
+/** A sidecar: an init container with restartPolicy Always, which keeps running beside the containers. */
+export function isSidecar(container: corev1.Container | undefined): boolean {
+  return container?.restartPolicy === 'Always';
+}
+
+/** Whether the container should run again (ShouldContainerBeRestarted); sidecars always do. */
+export function shouldContainerBeRestarted(pod: corev1.Pod, latest: RuntimeContainer | undefined, container?: corev1.Container): boolean {
   if (pod.metadata?.deletionTimestamp) return false;
   if (!latest) return true;
   if (latest.state === ContainerRunState.Running) return false;
   if (latest.state === ContainerRunState.Unknown || latest.state === ContainerRunState.Created) return true;
+  if (isSidecar(container)) return true;
   const policy = pod.spec?.restartPolicy ?? 'Always';
   if (policy === 'Never') return false;
   if (policy === 'OnFailure' && latest.exitCode === 0) return false;
@@ -124,9 +132,9 @@ function containerStatuses(inputs: StatusInputs, containers: corev1.Container[],
       const mounts = volumeMountStatuses(container);
       if (mounts) status.volumeMounts = mounts;
     }
-    const skip = init && latest?.state === ContainerRunState.Exited && latest.exitCode === 0;
+    const skip = init && !isSidecar(container) && latest?.state === ContainerRunState.Exited && latest.exitCode === 0;
     const reason = inputs.reasons.get(container.name);
-    if (!skip && reason && shouldContainerBeRestarted(pod, latest)) {
+    if (!skip && reason && shouldContainerBeRestarted(pod, latest, container)) {
       if (status.state?.terminated) status.lastState = status.state;
       status.state = { waiting: { reason: reason.reason, ...(reason.message ? { message: reason.message } : {}) } };
       status.ready = false;
@@ -151,6 +159,11 @@ export function podPhase(pod: corev1.Pod, init: corev1.ContainerStatus[], regula
     const s = byName(init, c.name);
     if (!s) {
       pendingInit++;
+      continue;
+    }
+    if (isSidecar(c)) {
+      // A sidecar never fails the pod; it holds initialization until it has started.
+      if (!(s.state?.running && s.started)) pendingInit++;
       continue;
     }
     if (s.state?.running) pendingInit++;
@@ -219,7 +232,7 @@ export function initializedCondition(pod: corev1.Pod, init: corev1.ContainerStat
   for (const c of inits) {
     const s = init.find((x) => x.name === c.name);
     if (!s) unknown.push(c.name);
-    else if (!s.state?.terminated || s.state.terminated.exitCode !== 0) incomplete.push(c.name);
+    else if (isSidecar(c) ? !s.started : !s.state?.terminated || s.state.terminated.exitCode !== 0) incomplete.push(c.name);
   }
   if (phase === 'Succeeded' && unknown.length === 0) return condition('Initialized', true, 'PodCompleted');
   if (anyRegularStarted(regular)) return condition('Initialized', true);
@@ -230,10 +243,15 @@ export function initializedCondition(pod: corev1.Pod, init: corev1.ContainerStat
   return condition('Initialized', true);
 }
 
-/** ContainersReady: every regular container ready; PodCompleted / PodFailed for terminal pods. */
-export function containersReadyCondition(pod: corev1.Pod, regular: corev1.ContainerStatus[], phase: string, type = 'ContainersReady'): corev1.PodCondition {
+/** ContainersReady: every sidecar and regular container ready; PodCompleted / PodFailed for terminal pods. */
+export function containersReadyCondition(pod: corev1.Pod, regular: corev1.ContainerStatus[], phase: string, type = 'ContainersReady', init: corev1.ContainerStatus[] = []): corev1.PodCondition {
   const unknown: string[] = [];
   const unready: string[] = [];
+  for (const c of (pod.spec?.initContainers ?? []).filter(isSidecar)) {
+    const s = init.find((x) => x.name === c.name);
+    if (!s) unknown.push(c.name);
+    else if (!s.ready) unready.push(c.name);
+  }
   for (const c of pod.spec?.containers ?? []) {
     const s = regular.find((x) => x.name === c.name);
     if (!s) unknown.push(c.name);
@@ -249,8 +267,8 @@ export function containersReadyCondition(pod: corev1.Pod, regular: corev1.Contai
 }
 
 /** Ready: ContainersReady, and every readiness gate's condition True. */
-export function readyCondition(pod: corev1.Pod, regular: corev1.ContainerStatus[], phase: string, conditions: corev1.PodCondition[]): corev1.PodCondition {
-  const containersReady = containersReadyCondition(pod, regular, phase, 'Ready');
+export function readyCondition(pod: corev1.Pod, regular: corev1.ContainerStatus[], phase: string, conditions: corev1.PodCondition[], init: corev1.ContainerStatus[] = []): corev1.PodCondition {
+  const containersReady = containersReadyCondition(pod, regular, phase, 'Ready', init);
   if (containersReady.status !== 'True') return containersReady;
   const missing: string[] = [];
   const notTrue: string[] = [];
@@ -282,7 +300,7 @@ export function generatePodStatus(inputs: StatusInputs): corev1.PodStatus {
   const old = pod.status ?? {};
   const init = containerStatuses(inputs, pod.spec?.initContainers ?? [], true, old.initContainerStatuses);
   const regular = containerStatuses(inputs, pod.spec?.containers ?? [], false, old.containerStatuses);
-  let phase = podPhase(pod, init, regular, inputs.podIsTerminal);
+  let phase = inputs.failure ? 'Failed' : podPhase(pod, init, regular, inputs.podIsTerminal);
   if (old.phase === 'Succeeded' || old.phase === 'Failed') phase = old.phase;
   const sandbox = sandboxIPs(inputs.runtime);
   const hostNetwork = pod.spec?.hostNetwork === true;
@@ -292,8 +310,8 @@ export function generatePodStatus(inputs: StatusInputs): corev1.PodStatus {
   const conditions: corev1.PodCondition[] = [...others];
   conditions.push(condition('PodReadyToStartContainers', sandbox.ready && (hostNetwork || sandbox.ips.length > 0)));
   conditions.push(initializedCondition(pod, init, regular, phase));
-  conditions.push(readyCondition(pod, regular, phase, conditions));
-  conditions.push(containersReadyCondition(pod, regular, phase));
+  conditions.push(readyCondition(pod, regular, phase, conditions, init));
+  conditions.push(containersReadyCondition(pod, regular, phase, 'ContainersReady', init));
   conditions.push(condition('PodScheduled', true));
   const now = formatTime(inputs.now.getTime());
   for (const c of conditions) {
@@ -320,6 +338,10 @@ export function generatePodStatus(inputs: StatusInputs): corev1.PodStatus {
   }
   for (const key of ['message', 'reason', 'nominatedNodeName', 'resize', 'ephemeralContainerStatuses'] as const) {
     if (old[key] !== undefined) (status as Record<string, unknown>)[key] = old[key];
+  }
+  if (inputs.failure && !(old.phase === 'Succeeded' || old.phase === 'Failed')) {
+    status.reason = inputs.failure.reason;
+    status.message = inputs.failure.message;
   }
   return status;
 }

@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { corev1 } from '@tskube/api-types';
+import { parseTime } from '@tskube/client';
 import type { Logger } from '@tskube/component';
 import type { cri } from '@tskube/proto';
 import { isCriNotFound, type ImageManagerService, type RuntimeService } from '../cri';
@@ -16,7 +17,7 @@ import { podLogDirectory, sandboxConfig } from '../runtime/sandbox-config';
 import { Backoff, formatGoDuration } from './backoff';
 import type { PodProber, PodVolumes } from './deps';
 import { PodDirs, removePodCgroups } from './pod-dirs';
-import { generatePodStatus, shouldContainerBeRestarted, type WaitingReason } from './status';
+import { generatePodStatus, isSidecar, shouldContainerBeRestarted, type WaitingReason } from './status';
 import type { StatusManager } from './status-manager';
 
 /** Records an event about the pod, or one of its containers when `fieldPath` is set. */
@@ -161,6 +162,18 @@ export class PodSyncer {
     }
     this.o.prober.addPod(pod);
 
+    // activeDeadlineSeconds: past it, the kubelet fails the pod and stops what runs.
+    const deadline = pod.spec?.activeDeadlineSeconds;
+    const started = parseTime(pod.status?.startTime);
+    if (deadline !== undefined && started !== undefined && this.now() - started >= deadline * 1000) {
+      const failure = { reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.o.recordEvent(pod, undefined, 'Warning', failure.reason, failure.message);
+      await this.stopPod(pod, runtime, podGracePeriodSeconds(pod));
+      await this.writeStatus(pod, await this.read(uid), true, failure);
+      return {};
+    }
+    const untilDeadline = deadline !== undefined && started !== undefined ? started + deadline * 1000 - this.now() : undefined;
+
     try {
       await this.o.volumes.setUpPod(pod);
       if (this.now() - mem.lastVolumeRefresh > volumeRefreshMs) {
@@ -210,7 +223,7 @@ export class PodSyncer {
         killed = true;
         continue;
       }
-      if (c.init) continue;
+      if (c.init && !isSidecar(spec)) continue;
       if (c.hash !== containerHash(spec)) {
         await this.killContainer(pod, spec, c, podGracePeriodSeconds(pod), `Container ${spec.name} definition changed, will be restarted`);
         killed = true;
@@ -234,10 +247,25 @@ export class PodSyncer {
 
     const current = (name: string, init: boolean) => runtime.containers.filter((c) => c.name === name && c.init === init && c.sandboxId === sandbox.id);
 
-    // Init containers one at a time, in order; each must exit 0 before the next starts.
+    // Init containers one at a time, in order; each must exit 0 before the next starts. A sidecar
+    // (restartPolicy Always) only has to have started, and is restarted whenever it stops. Once a
+    // container has run in this sandbox the pod is initialized and init containers stay done.
+    const regularStarted = (pod.spec?.containers ?? []).some((c) => current(c.name, false).length > 0);
     let initialized = true;
     for (const ic of pod.spec?.initContainers ?? []) {
       const newest = current(ic.name, true)[0];
+      if (isSidecar(ic)) {
+        if (newest?.state === ContainerRunState.Running) {
+          if (regularStarted || this.o.prober.isStarted(uid, ic.name, newest.id)) continue;
+          initialized = false;
+          break;
+        }
+        requeueAfter(await this.startContainer(pod, ic, true, runtime, sandbox.id, sbConfig, podIPs, mem));
+        if (regularStarted) continue;
+        initialized = false;
+        break;
+      }
+      if (regularStarted) continue;
       if (newest?.state === ContainerRunState.Exited && newest.exitCode === 0) continue;
       initialized = false;
       if (newest?.state === ContainerRunState.Running) break;
@@ -254,7 +282,7 @@ export class PodSyncer {
       for (const c of pod.spec?.containers ?? []) {
         const newest = current(c.name, false)[0];
         if (newest?.state === ContainerRunState.Running) continue;
-        if (newest && !shouldContainerBeRestarted(pod, newest)) continue;
+        if (newest && !shouldContainerBeRestarted(pod, newest, c)) continue;
         requeueAfter(await this.startContainer(pod, c, false, runtime, sandbox.id, sbConfig, podIPs, mem));
       }
     }
@@ -267,6 +295,7 @@ export class PodSyncer {
     } else {
       await this.pruneContainers(runtime, sandbox.id);
     }
+    requeueAfter(untilDeadline);
     return requeue === undefined ? {} : { requeueAfterMs: requeue };
   }
 
@@ -545,7 +574,7 @@ export class PodSyncer {
   }
 
   /** Computes the pod's API status from the runtime's state and writes it when it changed. */
-  private async writeStatus(pod: corev1.Pod, runtime: PodRuntimeStatus, podIsTerminal: boolean): Promise<corev1.PodStatus> {
+  private async writeStatus(pod: corev1.Pod, runtime: PodRuntimeStatus, podIsTerminal: boolean, failure?: { reason: string; message: string }): Promise<corev1.PodStatus> {
     const uid = pod.metadata?.uid ?? '';
     const mem = this.memoryOf(uid);
     const status = generatePodStatus({
@@ -556,6 +585,7 @@ export class PodSyncer {
       isStarted: (name, id) => this.o.prober.isStarted(uid, name, id),
       hostIPs: this.o.hostIPs(),
       podIsTerminal,
+      ...(failure ? { failure } : {}),
       now: new Date(this.now()),
     });
     await this.o.statusManager.setStatus(pod, status);
