@@ -47,30 +47,43 @@ export function podKey(pod: corev1.Pod): string {
   return pod.metadata?.uid ?? `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
 
+/**
+ * Parsed terms shared by every pod that declares the same one (the pods of a Deployment do): a
+ * plugin can then evaluate a term once per cycle however many pods carry it. Bounded by clearing.
+ */
+const internedTerms = new Map<string, AffinityTerm>();
+const MAX_INTERNED_TERMS = 20_000;
+
 function newAffinityTerm(pod: corev1.Pod, term: corev1.PodAffinityTerm): AffinityTerm {
-  let selector = labelSelectorAsSelector(term.labelSelector);
   // matchLabelKeys/mismatchLabelKeys pin the selector to the incoming pod's own label values.
+  const extra: [string, string][] = [];
+  const mismatch: [string, string][] = [];
   if (term.labelSelector != null) {
     const labels = pod.metadata?.labels ?? {};
-    const extra: LabelRequirement[] = [];
-    for (const key of term.matchLabelKeys ?? []) {
-      if (Object.hasOwn(labels, key)) extra.push(new LabelRequirement(key, SelectionOperator.In, [labels[key]!]));
-    }
-    for (const key of term.mismatchLabelKeys ?? []) {
-      if (Object.hasOwn(labels, key)) extra.push(new LabelRequirement(key, SelectionOperator.NotIn, [labels[key]!]));
-    }
-    if (extra.length > 0) selector = selector.add(...extra);
+    for (const key of term.matchLabelKeys ?? []) if (Object.hasOwn(labels, key)) extra.push([key, labels[key]!]);
+    for (const key of term.mismatchLabelKeys ?? []) if (Object.hasOwn(labels, key)) mismatch.push([key, labels[key]!]);
   }
-  const namespaces =
-    (term.namespaces === undefined || term.namespaces.length === 0) && term.namespaceSelector == null
-      ? new Set([pod.metadata?.namespace ?? ''])
-      : new Set(term.namespaces ?? []);
-  return {
-    namespaces,
+  const defaultNamespace = (term.namespaces === undefined || term.namespaces.length === 0) && term.namespaceSelector == null;
+  const namespaces = defaultNamespace ? [pod.metadata?.namespace ?? ''] : (term.namespaces ?? []);
+  const signature = JSON.stringify([term.labelSelector ?? null, extra, mismatch, namespaces, term.topologyKey, term.namespaceSelector ?? null]);
+  const known = internedTerms.get(signature);
+  if (known !== undefined) return known;
+
+  let selector = labelSelectorAsSelector(term.labelSelector);
+  const requirements = [
+    ...extra.map(([key, value]) => new LabelRequirement(key, SelectionOperator.In, [value])),
+    ...mismatch.map(([key, value]) => new LabelRequirement(key, SelectionOperator.NotIn, [value])),
+  ];
+  if (requirements.length > 0) selector = selector.add(...requirements);
+  const parsed: AffinityTerm = Object.freeze({
+    namespaces: new Set(namespaces),
     selector,
     topologyKey: term.topologyKey,
     namespaceSelector: labelSelectorAsSelector(term.namespaceSelector),
-  };
+  });
+  if (internedTerms.size >= MAX_INTERNED_TERMS) internedTerms.clear();
+  internedTerms.set(signature, parsed);
+  return parsed;
 }
 
 const noTerms: readonly never[] = Object.freeze([]);

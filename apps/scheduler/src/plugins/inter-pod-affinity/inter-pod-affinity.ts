@@ -13,6 +13,7 @@ import {
   namespaceLabels,
   pairKey,
   podMatchesAllAffinityTerms,
+  updateCount,
   updateWithAffinityTerms,
   updateWithAntiAffinityTerms,
   type TopologyCounts,
@@ -124,9 +125,16 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const nsLabels = namespaceLabels(pod.namespace, listers);
 
     const existing: TopologyCounts = new Map();
+    // Pods of one workload share their parsed terms: each distinct term is matched against this
+    // pod once, however many existing pods carry it.
+    const matched = new Map<AffinityTerm, boolean>();
     for (const ni of snapshot.havePodsWithRequiredAntiAffinity) {
       for (const other of ni.podsWithRequiredAntiAffinity) {
-        updateWithAntiAffinityTerms(existing, other.requiredAntiAffinityTerms, pod.pod, nsLabels, ni, 1);
+        for (const t of other.requiredAntiAffinityTerms) {
+          let m = matched.get(t);
+          if (m === undefined) matched.set(t, (m = affinityTermMatches(t, pod.pod, nsLabels)));
+          if (m) updateCount(existing, ni, t.topologyKey, 1);
+        }
       }
     }
     const affinityCounts: TopologyCounts = new Map();
