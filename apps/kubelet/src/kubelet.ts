@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { totalmem, cpus } from 'node:os';
 import { join } from 'node:path';
 import { hasReason, StatusReason, type corev1 } from '@tskube/api-types';
-import { DeletedFinalStateUnknown, EventRecorder, Informer, listWatch, NamespaceIndex, namespaceIndexFunc, type ApiClient, type GroupVersionResource } from '@tskube/client';
+import { DeletedFinalStateUnknown, EventRecorder, formatTime, Informer, listWatch, NamespaceIndex, namespaceIndexFunc, type ApiClient, type GroupVersionResource } from '@tskube/client';
 import type { Logger } from '@tskube/component';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { ImageManagerService, RuntimeService } from './cri';
@@ -10,6 +10,7 @@ import type { EnvSources } from './env';
 import { CniConfigurer } from './network/cni';
 import { detectNodeIP } from './node';
 import { parseResolvConf, type ResolverConfig } from './network/dns';
+import { admitPod } from './pod/admission';
 import { noProbes, noVolumes, type PodProber, type PodVolumes } from './pod/deps';
 import { Pleg } from './pod/pleg';
 import { PodsResource, StatusManager } from './pod/status-manager';
@@ -106,6 +107,9 @@ export class Kubelet {
   private started = false;
   private readonly metrics: { syncs: Counter; running: Gauge; containers: Gauge; duration: Histogram };
   private readonly synced = new Set<string>();
+  /** Pods admitted to run here, and pods refused (which never run). */
+  private readonly admitted = new Set<string>();
+  private readonly rejected = new Set<string>();
   /** The host's address when neither --node-ip nor the Node gives one; detected at start. */
   private detectedIP = '127.0.0.1';
 
@@ -281,11 +285,11 @@ export class Kubelet {
     try {
       if (!pod) {
         await this.syncer.cleanupOrphan(uid);
-        this.syncer.forget(uid);
-        this.synced.delete(uid);
+        this.forget(uid);
         this.metrics.syncs.inc({ outcome: 'orphan' });
         return 'forget';
       }
+      if (!pod.metadata?.deletionTimestamp && !(await this.admit(uid, pod))) return undefined;
       const operation = this.synced.has(uid) ? 'sync' : 'create';
       const end = this.metrics.duration.startTimer({ operation });
       const result = await this.syncer.sync(pod);
@@ -293,8 +297,7 @@ export class Kubelet {
       this.synced.add(uid);
       this.metrics.syncs.inc({ outcome: 'ok' });
       if (result.done) {
-        this.syncer.forget(uid);
-        this.synced.delete(uid);
+        this.forget(uid);
         return undefined;
       }
       return result.requeueAfterMs;
@@ -302,6 +305,43 @@ export class Kubelet {
       this.metrics.syncs.inc({ outcome: 'error' });
       throw err;
     }
+  }
+
+  private forget(uid: string): void {
+    this.syncer.forget(uid);
+    this.synced.delete(uid);
+    this.admitted.delete(uid);
+    this.rejected.delete(uid);
+  }
+
+  /**
+   * Admits a pod the first time it is seen (HandlePodAdditions): one that already runs here (the
+   * kubelet restarted) or already finished is admitted as it is; a new one must fit next to the
+   * admitted pods that have not finished, or it is refused: phase Failed with the reason, and an
+   * event. Resolves whether the pod may run.
+   */
+  private async admit(uid: string, pod: corev1.Pod): Promise<boolean> {
+    if (this.admitted.has(uid)) return true;
+    if (this.rejected.has(uid)) return false;
+    const phase = pod.status?.phase;
+    const known = this.pleg.runtimeUIDs().has(uid) || phase === 'Running' || phase === 'Succeeded' || phase === 'Failed';
+    if (!known) {
+      const active = [...this.podsByUid.values()].filter((p) => {
+        const id = p.metadata?.uid ?? '';
+        return id !== uid && this.admitted.has(id) && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+      });
+      const rejection = admitPod(pod, active, this.o.nodeAgent?.node() ?? this.node);
+      if (rejection) {
+        this.o.logger.info('pod rejected', { pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, reason: rejection.reason });
+        this.recorder.event(pod, 'Warning', rejection.reason, rejection.message);
+        const now = formatTime(Date.now());
+        await this.statusManager.setStatus(pod, { phase: 'Failed', reason: rejection.reason, message: `Pod was rejected: ${rejection.message}`, startTime: pod.status?.startTime ?? now });
+        this.rejected.add(uid);
+        return false;
+      }
+    }
+    this.admitted.add(uid);
+    return true;
   }
 
   private async applyPodCIDR(cidr: string): Promise<void> {

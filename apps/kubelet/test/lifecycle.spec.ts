@@ -188,4 +188,14 @@ describe('kubelet restarts and failures', () => {
     expect(pod.status).toMatchObject({ reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' });
     expect((await env.events('deadline')).some((e) => e.reason === 'DeadlineExceeded')).toBe(true);
   });
+
+  it('refuses a pod that asks for more cpu than the node has, without running it', async () => {
+    await eventually(async () => (await env.client.get<import('@tskube/api-types').corev1.Node>({ group: '', version: 'v1', resource: 'nodes' }, '', env.nodeName)).status?.allocatable?.['cpu'], 'the node is registered');
+    const created = await env.create(env.pod('huge', { containers: [{ name: 'main', image: BUSYBOX_IMAGE, command: ['sleep', '3600'], resources: { requests: { cpu: '1000' } } }] }));
+    const pod = await env.waitPod('huge', (p) => p.status?.phase === 'Failed', 'failed');
+    expect(pod.status!.reason).toBe('OutOfcpu');
+    expect(pod.status!.message).toMatch(/^Pod was rejected: Node didn't have enough resource: cpu, requested: 1000000, used: \d+, capacity: \d+$/);
+    expect(await env.runtimeContainers(created.metadata!.uid!)).toEqual([]);
+    expect((await env.events('huge')).find((e) => e.reason === 'OutOfcpu')?.type).toBe('Warning');
+  });
 });
