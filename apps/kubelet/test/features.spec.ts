@@ -189,4 +189,29 @@ describe('kubelet features', () => {
     expect((await env.events('upgrade')).some((e) => e.reason === 'Killing' && e.message === 'Container main definition changed, will be restarted')).toBe(true);
     await env.deleteAndWait('upgrade');
   }, 90_000);
+
+  it('applies the security context: user, group, read-only root filesystem, a shared process namespace', async () => {
+    await env.create(
+      env.pod('secure', {
+        restartPolicy: 'Never',
+        shareProcessNamespace: true,
+        securityContext: { runAsUser: 1234, runAsGroup: 2345 },
+        containers: [
+          {
+            name: 'main',
+            image: BUSYBOX_IMAGE,
+            command: ['sh', '-c', `echo "uid=$(id -u) gid=$(id -g)"; touch /rootfs-file 2>/dev/null && echo writable || echo read-only; echo "pause=$(ps -o args | grep -c '[s]leep 2147483647')"`],
+            securityContext: { readOnlyRootFilesystem: true },
+          },
+        ],
+      }),
+    );
+    const pod = await env.waitPod('secure', (p) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed', 'finished');
+    expect(pod.status!.phase).toBe('Succeeded');
+    const log = readFileSync(env.kubelet.container('default', 'secure', 'main')!.logPath, 'utf8');
+    expect(log).toContain('stdout F uid=1234 gid=2345');
+    expect(log).toContain('stdout F read-only');
+    // With a shared process namespace the sandbox's pause process (a sleep, in this project's image) is visible.
+    expect(log).toMatch(/stdout F pause=[1-9]/);
+  });
 });
