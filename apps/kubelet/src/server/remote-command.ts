@@ -39,5 +39,12 @@ export async function dialRemoteCommand(url: string, flags: StreamFlags, options
   const stdout = flags.stdout ? open('stdout') : undefined;
   const stderr = flags.stderr && !flags.tty ? open('stderr') : undefined;
   const resize = flags.tty ? open('resize') : undefined;
+  const streams = [error, stdin, stdout, stderr, resize].filter((st): st is SpdyStream => st !== undefined);
+  try {
+    await Promise.all(streams.map((st) => st.waitReply(options.timeoutMs ?? 30_000)));
+  } catch (err) {
+    connection.close();
+    throw err;
+  }
   return { connection, error, stdin, stdout, stderr, resize };
 }

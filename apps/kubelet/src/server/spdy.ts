@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 /**
  * The client side of SPDY/3.1 framing (draft-mbelshe-httpbis-spdy-00), as much as Kubernetes'
  * streaming protocols need: the client opens every stream (SYN_STREAM with a few headers), sends
- * and receives DATA, half-closes a stream with FIN, answers PING and stops on GOAWAY. It is what
+ * and receives DATA (without flow control, as the peers it serves have none), half-closes a stream with FIN, answers PING and stops on GOAWAY. It is what
  * CRI runtimes' streaming servers speak for exec and attach (containerd 1.6 also accepts the
  * v4 WebSocket channel protocol, but WebSocket cannot half-close stdin; SPDY can).
  *
@@ -22,15 +22,40 @@ const REFUSED_STREAM = 3;
 /** Data frames are kept at most this long (the protocol allows 16 MiB; peers prefer small ones). */
 const MAX_DATA = 32 * 1024;
 
-export class SpdyStream extends EventEmitter<{ data: [Buffer]; end: []; reset: [number] }> {
+export class SpdyStream extends EventEmitter<{ data: [Buffer]; end: []; reset: [number]; reply: [] }> {
   /** Whether this side sent FIN. */
   private localClosed = false;
+  /** Whether the peer answered the SYN_STREAM. */
+  replied = false;
 
   constructor(
     readonly id: number,
     private readonly conn: SpdyConnection,
   ) {
     super();
+  }
+
+  /**
+   * Resolves once the peer accepted the stream (SYN_REPLY). Data sent before that may be dropped:
+   * Go's spdystream discards frames for a stream it has not yet replied to.
+   */
+  waitReply(timeoutMs: number): Promise<void> {
+    if (this.replied) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => fail(new Error(`no reply to SPDY stream ${this.id} in ${timeoutMs} ms`)), timeoutMs);
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        this.off('reply', ok);
+        reject(err);
+      };
+      const ok = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.once('reply', ok);
+      this.once('reset', (code) => fail(new Error(`SPDY stream ${this.id} was reset (status ${code})`)));
+      this.once('end', () => fail(new Error(`SPDY stream ${this.id} ended before it was accepted`)));
+    });
   }
 
   /** Sends bytes on the stream; false when the socket's buffer is full (wait for the connection's `drain`). */
@@ -167,14 +192,9 @@ export class SpdyConnection extends EventEmitter<{ close: []; drain: [] }> {
       const id = frame.readUInt32BE(0) & 0x7fffffff;
       const stream = this.streams.get(id);
       if (!stream) return;
-      if (body.length) {
-        stream.emit('data', Buffer.from(body));
-        // Return the window at once: buffering is the bridge's business, not the peer's.
-        const update = Buffer.alloc(8);
-        update.writeUInt32BE(id, 0);
-        update.writeUInt32BE(body.length, 4);
-        this.sendControl(FrameType.WindowUpdate, 0, update);
-      }
+      // No WINDOW_UPDATE goes back: Go's spdystream (the CRI streaming servers' SPDY) has no
+      // flow control and drops the connection on one.
+      if (body.length) stream.emit('data', Buffer.from(body));
       if (flags & FLAG_FIN) stream.emit('end');
       return;
     }
@@ -187,9 +207,14 @@ export class SpdyConnection extends EventEmitter<{ close: []; drain: [] }> {
         this.sendControl(FrameType.RstStream, 0, reset);
         return;
       }
-      case FrameType.SynReply:
-        if (flags & FLAG_FIN) this.streams.get(body.readUInt32BE(0) & 0x7fffffff)?.emit('end');
+      case FrameType.SynReply: {
+        const stream = this.streams.get(body.readUInt32BE(0) & 0x7fffffff);
+        if (!stream) return;
+        stream.replied = true;
+        stream.emit('reply');
+        if (flags & FLAG_FIN) stream.emit('end');
         return;
+      }
       case FrameType.RstStream: {
         const stream = this.streams.get(body.readUInt32BE(0) & 0x7fffffff);
         stream?.emit('reset', body.readUInt32BE(4));
