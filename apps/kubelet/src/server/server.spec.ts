@@ -1,12 +1,16 @@
 import { createLogger } from '@tskube/component';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Test support from tools/ (containerd and the images), as the other containerd specs use it.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { ensureImages } from '../../../../tools/images/build.mjs';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { BUSYBOX_IMAGE } from '../../../../tools/images/names.mjs';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { startContainerd } from '../../../../tools/containerd/index';
 import { KubeletServer } from './server';
 import { Channel } from './stream-bridge';
-import { eventually, openChannels, RuntimeFixture, type RunningPod } from './test/fixture';
+import { eventually, openChannels, RuntimeFixture } from './test/fixture';
 
 // The streaming server against a real containerd and busybox: exec and attach bridged from the
 // WebSocket channel protocols to containerd's CRI streaming server, logs from its CRI log files.
@@ -19,7 +23,6 @@ describe('KubeletServer with containerd', () => {
   let server: KubeletServer;
   let base: string;
   let ws: string;
-  let shell: RunningPod;
   let healthy = true;
 
   beforeAll(async () => {
@@ -40,7 +43,7 @@ describe('KubeletServer with containerd', () => {
     await server.listen();
     base = `http://127.0.0.1:${server.port}`;
     ws = `ws://127.0.0.1:${server.port}`;
-    shell = await fx.runPod('default', 'shell', [
+    await fx.runPod('default', 'shell', [
       { name: 'main', command: ['sh', '-c', 'echo started; echo warning >&2; while true; do sleep 1; done'] },
       { name: 'reader', command: ['sh', '-c', 'while read l; do echo "got $l"; done'], stdin: true },
     ]);
