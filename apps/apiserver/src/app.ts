@@ -18,6 +18,7 @@ import { unknownFields } from './field-validation';
 import { ServiceAllocator, kubernetesService, parseCidr, parsePortRange } from './services';
 import { ApiError } from './errors';
 import { ApiServerHttp, type OpenApiSource } from './server';
+import { PodConnect } from './pod-connect';
 import { GrpcApi } from './grpc/api-service';
 import type { StrategyHooks } from './strategies';
 
@@ -105,7 +106,9 @@ export class ApiServer {
         bookmarkIntervalMs: options.bookmarkIntervalMs,
       });
     }
+    const podConnect = new PodConnect({ pods: this.catalog.store('', 'pods'), nodes: this.catalog.store('', 'nodes'), logger: options.logger });
     const rest = new RestHandler({
+      connect: podConnect,
       catalog: this.catalog,
       filters: buildFilter,
       tables: options.tables ?? ((r, objs, o) => ({ ...buildTable(r, objs, o) })),
@@ -130,6 +133,11 @@ export class ApiServer {
       openapi: options.openapi ?? openApi(),
       logger: options.logger,
       registry: this.registry,
+      upgrade: async (req, socket, head, info, query) => {
+        if (podConnect.handles(info)) return podConnect.upgrade(req, socket, head, info, query);
+        const body = JSON.stringify(ApiError.badRequest(`${info.resource}/${info.subresource} cannot be upgraded`).toStatus());
+        socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      },
       version: serverVersion,
       checks: {
         etcd: async () => {

@@ -6,7 +6,8 @@ import { Discovery } from './discovery/discovery';
 import { ApiError } from './errors';
 import { RestHandler } from './rest/handler';
 import { discoveryContentType, negotiate, parseAccept } from './rest/negotiation';
-import { parseRequestInfo } from './rest/request-info';
+import { parseRequestInfo, type RequestInfo } from './rest/request-info';
+import type { Duplex } from 'node:stream';
 import { openWatches } from './rest/watch-stream';
 
 export interface OpenApiSource {
@@ -24,6 +25,8 @@ export interface ApiServerHttpOptions {
   /** Named checks for /healthz, /livez and /readyz; each throws when failing. */
   checks: Record<string, () => void | Promise<void>>;
   readyChecks?: Record<string, () => void | Promise<void>>;
+  /** Serves a request that asks for a protocol upgrade (pods/exec, pods/attach). */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams) => Promise<void>;
 }
 
 /** The apiserver's HTTP front: health, version, metrics, discovery, OpenAPI, and the REST API. */
@@ -62,6 +65,7 @@ export class ApiServerHttp {
       },
     });
     this.server = http.createServer((req, res) => void this.serve(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.serveUpgrade(req, socket, head));
     this.server.keepAliveTimeout = 65_000;
   }
 
@@ -116,6 +120,18 @@ export class ApiServerHttp {
         if (info.verb !== 'watch') this.latency.observe(labels, (performance.now() - started) / 1000);
       }
     }
+  }
+
+  private async serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, false);
+    const labels = { verb: info.verb.toUpperCase(), group: info.group, version: info.version, resource: info.resource, subresource: info.subresource };
+    if (info.isResourceRequest && this.o.upgrade) {
+      this.requests.inc({ ...labels, code: '101' });
+      return this.o.upgrade(req, socket, head, info, url.searchParams);
+    }
+    const body = JSON.stringify(ApiError.badRequest(`${url.pathname} cannot be upgraded`).toStatus());
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   }
 
   private fail(res: ServerResponse, err: unknown, req: IncomingMessage): void {

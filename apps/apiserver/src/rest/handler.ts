@@ -65,6 +65,11 @@ export interface RestHandlerOptions {
   unknownFields?: (resource: ServedResource, obj: Record<string, unknown>) => string[];
   /** Protobuf request bodies: decodes to a JSON object. */
   decodeProtobuf?: (body: Buffer) => Record<string, unknown>;
+  /** Subresources proxied to a kubelet (pods/log, pods/exec, pods/attach). */
+  connect?: {
+    handles(info: RequestInfo): boolean;
+    serve(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void>;
+  };
 }
 
 const accessReviews = new Map([
@@ -84,6 +89,7 @@ export class RestHandler {
     if (info.group === '' && info.verb === 'create' && (info.resource === 'bindings' || (info.resource === 'pods' && info.subresource === 'binding'))) {
       return this.bind(req, res, info, query);
     }
+    if (this.options.connect?.handles(info)) return this.options.connect.serve(req, res, info, query);
     if (info.group === 'authorization.k8s.io' && info.verb === 'create' && accessReviews.has(info.resource)) {
       return this.review(req, res, info, query);
     }
