@@ -7,6 +7,7 @@ import { FlagError, parseKubeletFlags, type KubeletFlags } from './flags';
 import { Kubelet } from './kubelet';
 import { NodeAgent } from './node';
 import { ProbeManager } from './prober';
+import { KubeletServer } from './server';
 import { VolumeManager } from './volumes';
 
 let flags: KubeletFlags;
@@ -87,8 +88,30 @@ const health = new HealthServer({
 });
 await health.listen();
 lifecycle.onShutdown('health', () => health.close());
+
+// The kubelet API (--address, --port): logs, exec, attach, /pods, /stats/summary.
+const server = new KubeletServer({
+  host: flags.address,
+  port: flags.port,
+  pods: kubelet,
+  runtime,
+  logger: logger.with({ module: 'server' }),
+  registry,
+  nodeName: flags.nodeName,
+  healthz: () => {
+    if (!kubelet.healthy()) throw new Error('the pod loops are not running');
+  },
+});
+try {
+  await server.listen();
+} catch (err) {
+  logger.error('the kubelet API cannot listen', { address: flags.address, port: flags.port, err: (err as Error).message });
+  await lifecycle.shutdown('listen failed');
+  process.exit(1);
+}
+lifecycle.onShutdown('server', () => server.close());
 lifecycle.onShutdown('kubelet', () => kubelet.stop());
-logger.info('serving', { healthz: `${flags.healthzBindAddress}:${health.port}`, node: flags.nodeName, runtime: flags.runtimeEndpoint, master: flags.master });
+logger.info('serving', { healthz: `${flags.healthzBindAddress}:${health.port}`, api: `${flags.address}:${server.port}`, node: flags.nodeName, runtime: flags.runtimeEndpoint, master: flags.master });
 try {
   await kubelet.start();
 } catch (err) {

@@ -158,6 +158,8 @@ export class NodeEnv {
   async deleteAllPods(): Promise<void> {
     const list = await this.client.list<corev1.Pod>(Pods, '', { fieldSelector: `spec.nodeName=${this.nodeName}` });
     await Promise.all(list.items.map((p) => this.deleteAndWait(p.metadata!.name!, undefined, p.metadata!.namespace)));
+    // Finished pods leave the apiserver at once; the kubelet then removes them as orphans.
+    await eventually(async () => (await this.cri.listPodSandbox()).length === 0, 'the kubelet removed every sandbox', 60_000);
   }
 
   async stop(): Promise<void> {

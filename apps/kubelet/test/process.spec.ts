@@ -75,6 +75,10 @@ describe('kubelet process', () => {
       expect(metrics).toMatch(/kubelet_pod_worker_duration_seconds_count\{component="kubelet",operation="create"\} [1-9]/);
       await eventually(async () => /kubelet_running_pods\{component="kubelet"\} 1\b/.test(await (await fetch(`http://127.0.0.1:${healthz}/metrics`)).text()), 'kubelet_running_pods counts the pod', 30_000);
       expect(p.output()).toContain('"msg":"kubelet started"');
+      // The kubelet API lists the pods it runs.
+      const podList = (await (await fetch(`http://127.0.0.1:${port}/pods`)).json()) as { kind: string; items: corev1.Pod[] };
+      expect(podList.kind).toBe('PodList');
+      expect(podList.items.map((i) => i.metadata?.name)).toEqual(['hollow']);
     } finally {
       p.child.kill('SIGTERM');
     }

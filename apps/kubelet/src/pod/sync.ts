@@ -634,7 +634,13 @@ export class PodSyncer {
     await this.dirs.removeLifecycleFiles(uid);
     const logDir = pod ? podLogDirectory(this.o.podLogsDir, pod) : await this.findLogDir(uid);
     if (logDir) await rm(logDir, { recursive: true, force: true });
-    if (!(await removePodCgroups(uid))) this.pendingCgroups.add(uid);
+    // The runtime lets go of the pod's cgroups a moment after it removed the containers.
+    for (let attempt = 0; ; attempt++) {
+      if (await removePodCgroups(uid)) return;
+      if (attempt === 10) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    this.pendingCgroups.add(uid);
   }
 
   /** Tries again to remove the cgroups of removed pods that were still busy; resolves how many still are. */
