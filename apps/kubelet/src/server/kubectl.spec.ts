@@ -112,8 +112,13 @@ describe('kubectl logs, exec and cp through the apiserver to the kubelet', () =>
   });
 
   it('kubectl logs reads a container, --tail, -p and -f', async () => {
-    await eventually(async () => (await kubectl(['logs', 'shell', '-c', 'main'])).stdout === 'started\nwarning\n', 'kubectl logs shows both lines');
-    expect((await kubectl(['logs', 'shell', '-c', 'main', '--tail=1'])).stdout).toBe('warning\n');
+    // stdout and stderr reach the log through two pipes: their relative order is the runtime's.
+    let full = '';
+    await eventually(async () => {
+      full = (await kubectl(['logs', 'shell', '-c', 'main'])).stdout;
+      return full.split('\n').sort().join(',') === ',started,warning';
+    }, 'kubectl logs shows both lines');
+    expect((await kubectl(['logs', 'shell', '-c', 'main', '--tail=1'])).stdout).toBe(`${full.split('\n')[1]}\n`);
     expect((await kubectl(['logs', 'ticker', '-p'])).stdout).toBe('first run\n');
     const timestamps = await kubectl(['logs', 'ticker', '-p', '--timestamps']);
     expect(timestamps.stdout).toMatch(/^\d{4}-\d\d-\d\dT\S+ first run\n$/);
@@ -191,7 +196,9 @@ describe('kubectl logs, exec and cp through the apiserver to the kubelet', () =>
   });
 
   it('kubectl exec -it gives the command a terminal of the client terminal size', async () => {
-    const cmd = `stty rows 33 cols 91; ${KUBECTL} --kubeconfig=${kubeconfig} exec -it shell -c main -- sh -c 'for i in $(seq 100); do stty size 2>/dev/null && break; sleep 0.1; done; tty; exit 4'; echo "rc=$?"`;
+    const cmd = `stty rows 33 cols 91; ${KUBECTL} --kubeconfig=${kubeconfig} exec -it shell -c main -- sh -c 'for i in $(seq 200); do s=$(stty size 2>/dev/null); [ -n "$s" ] && break; sleep 0.1; done; echo "$s"; tty; exit 4'; echo "rc=$?"`;
+    // kubectl sends the size right after the stream opens; the command may start before it lands
+    // (busybox's stty then prints nothing on stdout), so it asks until the size is there.
     const r = await new Promise<string>((resolve, reject) => {
       execFile('script', ['-qec', cmd, '/dev/null'], { timeout: 60_000 }, (err, stdout) => (err && !stdout ? reject(err) : resolve(stdout)));
     });

@@ -22,11 +22,14 @@ const REFUSED_STREAM = 3;
 /** Data frames are kept at most this long (the protocol allows 16 MiB; peers prefer small ones). */
 const MAX_DATA = 32 * 1024;
 
-export class SpdyStream extends EventEmitter<{ data: [Buffer]; end: []; reset: [number]; reply: [] }> {
+export class SpdyStream extends EventEmitter<{ data: [Buffer]; end: []; reset: [number]; reply: []; gone: [] }> {
   /** Whether this side sent FIN. */
   private localClosed = false;
   /** Whether the peer answered the SYN_STREAM. */
   replied = false;
+  /** Data and end held back until release(), so nothing is lost before a reader is attached. */
+  private held: ([] | [Buffer])[] | undefined = [];
+  private ended = false;
 
   constructor(
     readonly id: number,
@@ -54,8 +57,32 @@ export class SpdyStream extends EventEmitter<{ data: [Buffer]; end: []; reset: [
       };
       this.once('reply', ok);
       this.once('reset', (code) => fail(new Error(`SPDY stream ${this.id} was reset (status ${code})`)));
-      this.once('end', () => fail(new Error(`SPDY stream ${this.id} ended before it was accepted`)));
+      this.once('gone', () => fail(new Error(`the connection closed before SPDY stream ${this.id} was accepted`)));
     });
+  }
+
+  /**
+   * Starts handing out `data` and `end` events, first those that arrived before. Until then they
+   * are held: a command's output can arrive as soon as the peer accepted the last stream.
+   */
+  release(): void {
+    const held = this.held;
+    this.held = undefined;
+    for (const item of held ?? []) {
+      if (item.length) this.emit('data', item[0]);
+      else this.emit('end');
+    }
+  }
+
+  /** @internal */
+  deliver(event: 'data' | 'end', data?: Buffer): void {
+    if (event === 'end') {
+      if (this.ended) return;
+      this.ended = true;
+    }
+    if (this.held) this.held.push(data ? [data] : []);
+    else if (data) this.emit('data', data);
+    else this.emit('end');
   }
 
   /** Sends bytes on the stream; false when the socket's buffer is full (wait for the connection's `drain`). */
@@ -194,8 +221,8 @@ export class SpdyConnection extends EventEmitter<{ close: []; drain: [] }> {
       if (!stream) return;
       // No WINDOW_UPDATE goes back: Go's spdystream (the CRI streaming servers' SPDY) has no
       // flow control and drops the connection on one.
-      if (body.length) stream.emit('data', Buffer.from(body));
-      if (flags & FLAG_FIN) stream.emit('end');
+      if (body.length) stream.deliver('data', Buffer.from(body));
+      if (flags & FLAG_FIN) stream.deliver('end');
       return;
     }
     const type = frame.readUInt16BE(2);
@@ -212,7 +239,7 @@ export class SpdyConnection extends EventEmitter<{ close: []; drain: [] }> {
         if (!stream) return;
         stream.replied = true;
         stream.emit('reply');
-        if (flags & FLAG_FIN) stream.emit('end');
+        if (flags & FLAG_FIN) stream.deliver('end');
         return;
       }
       case FrameType.RstStream: {
@@ -236,7 +263,10 @@ export class SpdyConnection extends EventEmitter<{ close: []; drain: [] }> {
     if (this.closed) return;
     this.closed = true;
     this.socket.destroy();
-    for (const stream of this.streams.values()) stream.emit('end');
+    for (const stream of this.streams.values()) {
+      stream.deliver('end');
+      stream.emit('gone');
+    }
     this.streams.clear();
     this.emit('close');
   }

@@ -49,6 +49,7 @@ export function bridgeStreams(ws: WebSocket, protocol: ChannelProtocol, remote: 
     remote.stdout?.on('data', (d) => send(Channel.Stdout, d));
     remote.stderr?.on('data', (d) => send(Channel.Stderr, d));
     remote.error.on('data', (d) => send(Channel.Error, d));
+    for (const stream of [remote.stdout, remote.stderr, remote.error]) stream?.release();
 
     ws.on('message', (raw: Buffer | ArrayBuffer | Buffer[]) => {
       const data = Array.isArray(raw) ? Buffer.concat(raw) : Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
