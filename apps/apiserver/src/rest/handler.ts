@@ -9,6 +9,7 @@ import { applyPatchBody, PatchType, patchTypes } from './patch';
 import type { RequestInfo } from './request-info';
 import { streamWatch } from './watch-stream';
 import { bindPod } from '../binding';
+import { evictPod } from '../eviction';
 
 /** A resource as the REST layer serves it. */
 export interface ServedResource {
@@ -89,6 +90,9 @@ export class RestHandler {
     if (info.group === '' && info.verb === 'create' && (info.resource === 'bindings' || (info.resource === 'pods' && info.subresource === 'binding'))) {
       return this.bind(req, res, info, query);
     }
+    if (info.group === '' && info.verb === 'create' && info.resource === 'pods' && info.subresource === 'eviction') {
+      return this.evict(req, res, info, query);
+    }
     if (this.options.connect?.handles(info)) return this.options.connect.serve(req, res, info, query);
     if (info.group === 'authorization.k8s.io' && info.verb === 'create' && accessReviews.has(info.resource)) {
       return this.review(req, res, info, query);
@@ -152,7 +156,9 @@ export class RestHandler {
       }
       case 'create': {
         this.checkVerb(served, 'create');
-        if (info.name && !info.subresource) throw ApiError.methodNotSupported(served, 'create');
+        // A name on the URL is only right for a subresource, and the ones that take a POST are
+        // served above; any other would be misread as a create of the resource itself.
+        if (info.name) throw ApiError.methodNotSupported(info.subresource ? { group: served.group, resource: `${served.resource}/${info.subresource}` } : served, 'create');
         const rendering = this.render(accept, false);
         const obj = await this.readObject(req, res, served, query);
         if (served.namespaced && !namespace) throw notFoundResource();
@@ -278,6 +284,27 @@ export class RestHandler {
     const binding = object as { metadata?: { name?: string; uid?: string }; target?: { kind?: string; name?: string } };
     const name = info.subresource ? info.name : (binding.metadata?.name ?? '');
     await bindPod(pods, info.namespace, name, binding, isDryRun(query));
+    const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+    return this.send(res, 201, status, { kind: 'json' }, undefined, query);
+  }
+
+  /** POST pods/<name>/eviction: a deletion that respects the pod's PodDisruptionBudget. */
+  private async evict(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    const pods = this.options.catalog.lookup('', 'v1', 'pods');
+    if (!pods) throw notFoundResource();
+    const { object } = await this.readRawObject(req);
+    const version = typeof object.apiVersion === 'string' && object.apiVersion.startsWith('policy/') ? object.apiVersion.slice('policy/'.length) : 'v1';
+    checkTypeMeta(object, { group: 'policy', version, kind: 'Eviction' });
+    const eviction = object as { metadata?: { name?: string }; deleteOptions?: Record<string, unknown> };
+    const budgets = this.options.catalog.lookup('policy', 'v1', 'poddisruptionbudgets');
+    await evictPod(
+      pods,
+      budgets,
+      info.namespace,
+      info.name,
+      { metadata: eviction.metadata, deleteOptions: eviction.deleteOptions ? deleteOptionsFrom(eviction.deleteOptions) : undefined },
+      isDryRun(query),
+    );
     const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
     return this.send(res, 201, status, { kind: 'json' }, undefined, query);
   }
