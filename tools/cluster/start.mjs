@@ -82,8 +82,10 @@ try {
   exitCode = 1;
   await stop('start failed');
 }
-if (components.some((c) => c.name === 'apiserver')) {
-  const path = writeKubeconfig(dataDir, 'http://127.0.0.1:6443');
+const apiserver = components.find((c) => c.name === 'apiserver');
+if (apiserver) {
+  // The kubeconfig names the port the apiserver was actually given.
+  const path = writeKubeconfig(dataDir, new URL(apiserver.healthUrl).origin);
   console.log(`tskube: cluster up in ${Math.round(performance.now() - began)} ms.`);
   console.log(`  export KUBECONFIG=${path}\n  kubectl get nodes`);
 } else {
