@@ -69,8 +69,12 @@ interface ScenarioResult {
   pods: number;
   running: number;
   ready: number;
+  /** Until the watch shows the pod bound: the scheduler's share of the startup time. */
+  createToScheduled: Latency;
   createToRunning: Latency;
   createToReady: Latency;
+  /** From the watch showing the pod bound until it showed it Running: the kubelet's share. */
+  scheduledToRunning: Latency;
   /** Seconds from the first create until the last pod was Ready; creates per second issued. */
   allReadySeconds: number;
   createPerSec: number;
@@ -78,6 +82,10 @@ interface ScenarioResult {
   kubelet: ProcessUsage;
   apiserver: { rssMiB: number; cpuPercentStartup: number };
   scheduler: { rssMiB: number; cpuPercentStartup: number };
+  /** The real node's containerd (its shims and runc not counted). */
+  containerd?: { rssMiB: number; cpuPercentStartup: number };
+  /** This process (pod creates and the measuring watch) from the first create until all were Ready. */
+  benchCpuPercentStartup: number;
   /** Seconds for the nodes to register, Ready (hollow hosts). */
   nodesReadySeconds?: number;
   meetsSlo: boolean;
@@ -103,6 +111,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 class StartupWatch {
   readonly created = new Map<string, number>();
+  readonly scheduled = new Map<string, number>();
   readonly running = new Map<string, number>();
   readonly ready = new Map<string, number>();
   private readonly informer: Informer<corev1.Pod>;
@@ -113,6 +122,7 @@ class StartupWatch {
     const seen = (pod: corev1.Pod) => {
       const name = pod.metadata?.name ?? '';
       const now = performance.now();
+      if (pod.spec?.nodeName && !this.scheduled.has(name)) this.scheduled.set(name, now);
       if (pod.status?.phase === 'Running' && !this.running.has(name)) this.running.set(name, now);
       if (isReady(pod) && !this.ready.has(name)) this.ready.set(name, now);
       this.waiter?.();
@@ -144,10 +154,10 @@ class StartupWatch {
     this.waiter = undefined;
   }
 
-  durations(of: Map<string, number>): number[] {
+  durations(of: Map<string, number>, from: Map<string, number> = this.created): number[] {
     const out: number[] = [];
     for (const [name, at] of of) {
-      const t0 = this.created.get(name);
+      const t0 = from.get(name);
       if (t0 !== undefined) out.push(at - t0);
     }
     return out;
@@ -192,6 +202,7 @@ interface Procs {
   kubelet: { pid: number; name: string };
   apiserver: ApiServerProcess;
   scheduler: ComponentProcess;
+  containerd?: { pid: number };
 }
 
 /**
@@ -211,6 +222,8 @@ async function measurePods(
     apiserver: cpuWindow(procs.apiserver.pid),
     scheduler: cpuWindow(procs.scheduler.pid),
   };
+  const containerdCpu = procs.containerd ? cpuWindow(procs.containerd.pid) : undefined;
+  const bench0 = process.cpuUsage();
   const t0 = performance.now();
   let createdAt = t0;
   let error: string | undefined;
@@ -227,6 +240,9 @@ async function measurePods(
   }
   const allReadySeconds = (performance.now() - t0) / 1000;
   const startup = { kubelet: cpu.kubelet.percent(), apiserver: cpu.apiserver.percent(), scheduler: cpu.scheduler.percent() };
+  const containerdStartup = containerdCpu?.percent();
+  const benchCpu = process.cpuUsage(bench0);
+  const benchCpuPercentStartup = ((benchCpu.user + benchCpu.system) / 1000 / (allReadySeconds * 1000)) * 100;
   const steady = cpuWindow(procs.kubelet.pid);
   await sleep(o.steadyMs);
   const result = {
@@ -235,8 +251,10 @@ async function measurePods(
     pods: o.count,
     running: watch.running.size,
     ready: watch.ready.size,
+    createToScheduled: latency(watch.durations(watch.scheduled)),
     createToRunning: latency(watch.durations(watch.running)),
     createToReady: latency(watch.durations(watch.ready)),
+    scheduledToRunning: latency(watch.durations(watch.running, watch.scheduled)),
     allReadySeconds,
     createPerSec: o.count / ((createdAt - t0) / 1000),
     kubelet: {
@@ -248,6 +266,8 @@ async function measurePods(
     },
     apiserver: { rssMiB: rssMiB(procs.apiserver.pid), cpuPercentStartup: startup.apiserver },
     scheduler: { rssMiB: rssMiB(procs.scheduler.pid), cpuPercentStartup: startup.scheduler },
+    ...(procs.containerd && containerdStartup !== undefined ? { containerd: { rssMiB: rssMiB(procs.containerd.pid), cpuPercentStartup: containerdStartup } } : {}),
+    benchCpuPercentStartup,
     meetsSlo: false,
     ...(error === undefined ? {} : { error }),
   };
@@ -343,7 +363,7 @@ async function realNode(pods: number, steadyMs: number): Promise<ScenarioResult>
     const c = client;
     await until(async () => (await readyNodes(c, nodeName)) === 1, `node ${nodeName} is Ready:\n${tail(logPath)}`, 60_000);
     scheduler = await startComponentProcess('scheduler', [`--master=${api.master}`, '--leader-elect=false']);
-    const result = await measurePods(client, { kubelet: { pid: kubelet.child.pid!, name: 'kubelet (dist bundle, containerd)' }, apiserver: api, scheduler }, {
+    const result = await measurePods(client, { kubelet: { pid: kubelet.child.pid!, name: 'kubelet (dist bundle, containerd)' }, apiserver: api, scheduler, containerd }, {
       scenario: 'real node',
       nodes: 1,
       namespace: 'bench-real',
@@ -479,24 +499,29 @@ async function main(): Promise<void> {
   console.log(setup);
   console.log(
     table(
-      ['scenario', 'nodes', 'pods', 'Running', 'Ready', 'Running p50/p99 ms', 'Ready p50/p99 ms', 'all Ready s', 'kubelet RSS MiB', 'kubelet CPU % start/steady', 'idle RSS MiB / CPU %', 'apiserver CPU %', 'SLO p99≤5s'],
+      ['scenario', 'nodes', 'pods', 'Running', 'Ready', 'bound p50/p99 ms', 'Running p50/p99 ms', 'Ready p50/p99 ms', 'bound→Running p50/p99', 'all Ready s', 'kubelet RSS MiB', 'kubelet CPU % start/steady', 'idle RSS MiB / CPU %', 'CPU % apisrv/sched/bench', 'SLO p99≤5s'],
       results.map((r) => [
         r.scenario,
         String(r.nodes),
         String(r.pods),
         String(r.running),
         String(r.ready),
+        `${fmt(r.createToScheduled.p50Ms)}/${fmt(r.createToScheduled.p99Ms)}`,
         `${fmt(r.createToRunning.p50Ms)}/${fmt(r.createToRunning.p99Ms)}`,
         `${fmt(r.createToReady.p50Ms)}/${fmt(r.createToReady.p99Ms)}`,
+        `${fmt(r.scheduledToRunning.p50Ms)}/${fmt(r.scheduledToRunning.p99Ms)}`,
         fmt(r.allReadySeconds, 1),
         fmt(r.kubelet.rssMiB),
         `${fmt(r.kubelet.cpuPercentStartup)}/${fmt(r.kubelet.cpuPercentSteady, 1)}`,
         r.kubelet.idleRssMiB === undefined ? '-' : `${fmt(r.kubelet.idleRssMiB)} / ${fmt(r.kubelet.idleCpuPercent, 1)}`,
-        fmt(r.apiserver.cpuPercentStartup),
+        `${fmt(r.apiserver.cpuPercentStartup)}/${fmt(r.scheduler.cpuPercentStartup)}/${fmt(r.benchCpuPercentStartup)}`,
         r.meetsSlo ? 'yes' : 'no',
       ]),
     ),
   );
+  for (const r of results) {
+    if (r.containerd) console.log(`${r.scenario}: containerd ${fmt(r.containerd.cpuPercentStartup)}% CPU until all Ready (shims and runc not counted), ${fmt(r.containerd.rssMiB)} MiB`);
+  }
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(
     out,

@@ -20,12 +20,16 @@ interface Scenario {
   pods: number;
   running: number;
   ready: number;
+  createToScheduled: Latency;
   createToRunning: Latency;
   createToReady: Latency;
+  scheduledToRunning: Latency;
   allReadySeconds: number;
   kubelet: { process: string; rssMiB: number; peakRssMiB: number; cpuPercentStartup: number; cpuPercentSteady: number; idleRssMiB?: number; idleCpuPercent?: number };
   apiserver: { rssMiB: number; cpuPercentStartup: number };
   scheduler: { rssMiB: number; cpuPercentStartup: number };
+  benchCpuPercentStartup: number;
+  containerd?: { rssMiB: number; cpuPercentStartup: number };
   nodesReadySeconds?: number;
   meetsSlo: boolean;
   error?: string;
@@ -66,13 +70,16 @@ describe('npm run bench:kubelet -- --quick', () => {
       expect(s.error, s.scenario).toBeUndefined();
       expect(s.running, s.scenario).toBe(s.pods);
       expect(s.ready, s.scenario).toBe(s.pods);
-      for (const l of [s.createToRunning, s.createToReady]) {
+      for (const l of [s.createToScheduled, s.createToRunning, s.createToReady, s.scheduledToRunning]) {
         expect(l.p50Ms, s.scenario).toBeGreaterThan(0);
         expect(l.p99Ms, s.scenario).toBeGreaterThanOrEqual(l.p50Ms);
         expect(l.maxMs, s.scenario).toBeGreaterThanOrEqual(l.p99Ms);
       }
-      // Ready comes with or after Running, never before.
+      // Bound, then Running, then Ready (or Running and Ready in one event); never the other way.
+      expect(s.createToRunning.p50Ms, s.scenario).toBeGreaterThanOrEqual(s.createToScheduled.p50Ms);
       expect(s.createToReady.p50Ms, s.scenario).toBeGreaterThanOrEqual(s.createToRunning.p50Ms);
+      expect(s.scheduledToRunning.p99Ms, s.scenario).toBeLessThanOrEqual(s.createToRunning.maxMs);
+      expect(s.benchCpuPercentStartup, s.scenario).toBeGreaterThan(0);
       expect(s.kubelet.rssMiB, s.scenario).toBeGreaterThan(20);
       expect(s.kubelet.peakRssMiB, s.scenario).toBeGreaterThanOrEqual(s.kubelet.rssMiB);
       expect(s.kubelet.cpuPercentStartup, s.scenario).toBeGreaterThan(0);
@@ -82,6 +89,8 @@ describe('npm run bench:kubelet -- --quick', () => {
       expect(s.meetsSlo, s.scenario).toBe(s.createToRunning.p99Ms <= 5000);
     }
     expect(report.scenarios[0]!.kubelet.process).toContain('containerd');
+    expect(report.scenarios[0]!.containerd!.rssMiB).toBeGreaterThan(5);
+    expect(report.scenarios[0]!.containerd!.cpuPercentStartup).toBeGreaterThan(0);
     for (const s of report.scenarios.slice(1)) {
       expect(s.kubelet.idleRssMiB, s.scenario).toBeGreaterThan(20);
       expect(Number.isFinite(s.kubelet.idleCpuPercent), s.scenario).toBe(true);
