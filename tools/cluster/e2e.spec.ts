@@ -230,8 +230,7 @@ describe('npm start end to end: an nginx Deployment driven by the real kubectl',
       if (done === 'timeout') launcher.kill('SIGKILL');
     }
     if (bridge) spawnSync('ip', ['link', 'delete', bridge], { stdio: 'ignore' });
-    // The runtime leaves the pod cgroups it made as its containers' parents; with the kubelet gone,
-    // nobody else removes them.
+    // Should a failed run leave pod cgroups behind, the next run must not trip over them.
     for (const uid of podUIDs) {
       for (const cg of podCgroups(uid).reverse()) {
         try {
@@ -370,6 +369,8 @@ describe('npm start end to end: an nginx Deployment driven by the real kubectl',
     // No container filesystem stays mounted, and no process stays in the pods' cgroups.
     expect(mountsUnder(dir)).toEqual([]);
     expect(busyCgroups()).toEqual([]);
+    // containerd's stop removes the pod cgroups the runtime made and left behind.
+    expect(podUIDs.flatMap(podCgroups)).toEqual([]);
     // The pods' network went with their sandboxes: nothing is plugged into the bridge any more.
     expect(spawnSync('ip', ['-o', 'link', 'show', 'master', bridge], { encoding: 'utf8' }).stdout.trim()).toBe('');
     for (const name of ['apiserver', 'controller-manager', 'scheduler', 'kubelet']) {
