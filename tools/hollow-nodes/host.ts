@@ -14,7 +14,7 @@ const Nodes: GroupVersionResource = { group: '', version: 'v1', resource: 'nodes
 const Leases: GroupVersionResource = { group: 'coordination.k8s.io', version: 'v1', resource: 'leases' };
 
 /** How long stop() lets a kubelet that is starting finish before stopping it anyway. */
-const STOP_WAIT_MS = 20_000;
+const STOP_WAIT_MS = 10_000;
 
 /** Resolves when `p` settles or after `ms`, whichever comes first. */
 async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
@@ -101,7 +101,10 @@ export class HollowNodeHost {
 
   /**
    * Stops every hollow kubelet (those still starting too) and waits for them; their hollow
-   * containers go with them, their Node objects stay (see deleteNodes). Idempotent.
+   * containers go with them, their Node objects stay (see deleteNodes). A kubelet still starting
+   * gets STOP_WAIT_MS to finish first; one that cannot reach the apiserver is stopped after that
+   * and may leave a retrying watch behind, which only matters to a process that goes on living.
+   * Idempotent.
    */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
@@ -115,7 +118,6 @@ export class HollowNodeHost {
           await k.stop().catch((err: unknown) => this.o.logger.error('stopping a hollow kubelet failed', { node: k.name, err }));
         }),
       );
-      await settledWithin(this.starting ?? Promise.resolve(), STOP_WAIT_MS);
       for (const k of this.kubelets) this.o.registry.remove(k.registry);
     })();
     return this.stopping;

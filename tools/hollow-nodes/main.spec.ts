@@ -93,6 +93,24 @@ describe('hollow-nodes process', () => {
     expect(left).toEqual([]);
   }, 120_000);
 
+  it('stops on SIGTERM even while its kubelets cannot reach the apiserver', async () => {
+    const [port, nobody] = [await freePort(), await freePort()];
+    const p = run([`--master=127.0.0.1:${nobody}`, '--count=3', '--name-prefix=lost', `--healthz-port=${port}`]);
+    try {
+      await eventually(async () => p.output().includes('unable to register node with the API server, will retry'), 'registration is retried');
+      // Not every kubelet is up: /healthz says so.
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(res.status).toBe(500);
+      expect(await res.text()).toContain('0 of 3 hollow kubelets are up');
+    } finally {
+      p.child.kill('SIGTERM');
+    }
+    const t0 = Date.now();
+    expect(await p.exited).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(p.output()).toContain('"msg":"shutdown complete"');
+  }, 90_000);
+
   it('removes the temporary root directory it made', async () => {
     const port = await freePort();
     const p = run([`--master=${api.master}`, '--count=1', '--name-prefix=tmp', `--healthz-port=${port}`]);
