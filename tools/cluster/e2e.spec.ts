@@ -337,6 +337,78 @@ describe('npm start end to end: an nginx Deployment driven by the real kubectl',
     });
   }, 300_000);
 
+  it('serves kubectl logs (--tail, -f, -p), exec (ls, exit codes, stdin, a terminal) and cp for pods on the kubelet', async () => {
+    const kubeconfig = join(dataDir, 'kubeconfig');
+    const run = (args: string[], input?: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((res) => {
+        const child = execFile(KUBECTL, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'kube-cache')}`, ...args], { encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) =>
+          res({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+        child.stdin!.end(input ?? '');
+      });
+    const busybox = ['--image=docker.io/library/busybox:1.35', '--image-pull-policy=IfNotPresent'];
+    await kubectl(['run', 'shell', ...busybox, '--', 'sh', '-c', 'for i in 1 2 3 4 5; do echo line-$i; done; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done']);
+    await kubectl(['run', 'restarter', ...busybox, '--', 'sh', '-c', 'echo instance-$(cat /proc/sys/kernel/random/uuid); sleep 2; exit 1']);
+    await eventually(async () => (await kubectl(['get', 'pod', 'shell', '-o', 'jsonpath={.status.phase}'])) === 'Running', 'the shell pod runs', 120_000);
+
+    // Logs: all of them, the last lines, and following new ones as they are written.
+    const logs = await eventually(async () => {
+      const out = await kubectl(['logs', 'shell']);
+      return out.includes('tick-2') ? out : undefined;
+    }, 'the shell pod logs its ticks', 60_000);
+    expect(logs.startsWith('line-1\nline-2\nline-3\nline-4\nline-5\ntick-1\n')).toBe(true);
+    expect((await kubectl(['logs', 'shell', '--tail=1'])).trim()).toMatch(/^tick-\d+$/);
+    const lastTick = Math.max(...[...logs.matchAll(/tick-(\d+)/g)].map((m) => Number(m[1])));
+    const follow = spawn(KUBECTL, [`--kubeconfig=${kubeconfig}`, 'logs', '-f', 'shell', '--tail=1']);
+    let followed = '';
+    follow.stdout.on('data', (d: Buffer) => (followed += d.toString()));
+    try {
+      await eventually(
+        async () => [...followed.matchAll(/tick-(\d+)/g)].some((m) => Number(m[1]) > lastTick + 1),
+        'kubectl logs -f shows ticks written after it started',
+        30_000,
+        200,
+      );
+    } finally {
+      follow.kill();
+    }
+
+    // Exec: a listing, the command's exit code as kubectl's, stdin, and a terminal.
+    const ls = await run(['exec', 'shell', '--', 'ls', '/']);
+    expect(ls.code).toBe(0);
+    expect(ls.stdout.split('\n')).toEqual(expect.arrayContaining(['bin', 'etc', 'proc']));
+    expect((await run(['exec', 'shell', '--', 'sh', '-c', 'exit 7'])).code).toBe(7);
+    const counted = await run(['exec', '-i', 'shell', '--', 'sh', '-c', 'cat > /tmp/in; wc -c < /tmp/in'], 'twelve bytes');
+    expect(counted).toMatchObject({ code: 0 });
+    expect(counted.stdout.trim()).toBe('12');
+    const tty = spawnSync('script', ['-qec', `${KUBECTL} --kubeconfig=${kubeconfig} exec -it shell -- sh -c 'tty; exit 4'`, '/dev/null'], { encoding: 'utf8', timeout: 60_000, input: '' });
+    expect(tty.stdout).toMatch(/\/dev\/pts\/\d+/);
+    expect(tty.status).toBe(4);
+
+    // cp, both directions (kubectl streams a tar through exec).
+    const local = join(dir, 'to-pod.txt');
+    writeFileSync(local, 'copied into the pod\n');
+    expect((await run(['cp', local, 'default/shell:/tmp/copied.txt'])).code).toBe(0);
+    expect(await kubectl(['exec', 'shell', '--', 'cat', '/tmp/copied.txt'])).toBe('copied into the pod\n');
+    const back = join(dir, 'from-pod.txt');
+    expect((await run(['cp', 'default/shell:/tmp/copied.txt', back])).code).toBe(0);
+    expect(readFileSync(back, 'utf8')).toBe('copied into the pod\n');
+
+    // -p: the log of the instance before the last restart.
+    await eventually(
+      async () => Number(await kubectl(['get', 'pod', 'restarter', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'])) >= 1,
+      'the restarter pod restarted',
+      120_000,
+    );
+    const previous = await kubectl(['logs', 'restarter', '-p']);
+    expect(previous).toMatch(/^instance-[0-9a-f-]{36}\n$/);
+    const current = await eventually(async () => {
+      const r = await run(['logs', 'restarter']);
+      return r.code === 0 && r.stdout.startsWith('instance-') ? r.stdout : undefined;
+    }, 'the restarted instance logs', 60_000);
+    expect(current).not.toBe(previous);
+  }, 400_000);
+
   it('stops on SIGTERM leaving no component, containerd, shim or container behind', async () => {
     const table = processTable();
     // The launcher's own children (the components, containerd's supervisor and containerd), and the
