@@ -252,6 +252,24 @@ describe('ResourceStore', () => {
     wFrom.close();
   });
 
+  it('queues only the events a filtered watch wants, and its revision still follows the others', async () => {
+    const w = await pods.watch('default', { filter: (o) => o.metadata?.labels?.node === 'a' });
+    const watcher = (w as unknown as { watcher: { pending: number; seen: number } }).watcher;
+    const before = w.revision;
+    let last = '';
+    for (let i = 0; i < 5; i++) last = (await pods.create('default', pod(`other-${i}`, { node: 'b' }))).metadata!.resourceVersion!;
+    // Nothing of node b is queued, yet the watch stands at the newest revision (what a bookmark says).
+    expect(watcher.pending).toBe(0);
+    expect(w.revision).toBe(Number(last));
+    expect(w.revision).toBeGreaterThan(before);
+    const mine = await pods.create('default', pod('mine', { node: 'a' }));
+    await pods.create('default', pod('later', { node: 'b' }));
+    const events = await next(w, 1);
+    expect(events.map((e) => [e.type, e.object.metadata!.name])).toEqual([['ADDED', 'mine']]);
+    expect(events[0].revision).toBe(Number(mine.metadata!.resourceVersion));
+    w.close();
+  });
+
   it('answers 410 Expired for a watch older than the cache history', async () => {
     const small = new ResourceStore(store, { ...podInfo, keyPrefix: '/registry/small/' }, {}, { historySize: 3 });
     await small.start();

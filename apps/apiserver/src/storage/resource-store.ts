@@ -476,16 +476,19 @@ export class ResourceStore {
     const prefix = options.name ? this.key(namespace, options.name) : this.prefix(namespace);
     const exact = Boolean(options.name);
     const filter = options.filter ?? (() => true);
+    const matchesKey = (key: string) => (exact ? key === prefix : key.startsWith(prefix));
+    // Exactly the events FilteredWatch.translate turns into something for the client.
+    const accept = (ev: CacheEvent<ApiObject>) =>
+      matchesKey(ev.key) && ((ev.type !== 'DELETED' && filter(ev.object)) || (ev.previous !== undefined && filter(ev.previous)));
     let started: ReturnType<WatchCache<ApiObject>['watch']>;
     try {
-      started = this.cache.watch(from);
+      started = this.cache.watch(from, accept);
     } catch (err) {
       if (err instanceof TooOldResourceVersionError) throw ApiError.expired(err.message);
       throw err;
     }
     const { watcher, snapshot } = started;
     const startRevision = from ?? started.revision;
-    const matchesKey = (key: string) => (exact ? key === prefix : key.startsWith(prefix));
     const initial = snapshot.filter((e) => matchesKey(e.key) && filter(e.object));
     return new FilteredWatch(watcher, initial, startRevision, matchesKey, filter);
   }
@@ -540,6 +543,7 @@ export class ResourceStore {
 
 class FilteredWatch implements ObjectWatch {
   private last: number;
+  private initialSent = false;
 
   constructor(
     private readonly watcher: CacheWatcher<ApiObject>,
@@ -549,10 +553,13 @@ class FilteredWatch implements ObjectWatch {
     private readonly filter: (obj: ApiObject) => boolean,
   ) {
     this.last = startRevision;
+    this.initialSent = initial.length === 0;
   }
 
   get revision(): number {
-    return this.last;
+    // With nothing queued, every event up to the last one offered has been sent or was of no
+    // interest, so the watch stands at that revision (what its bookmarks report).
+    return this.initialSent && this.watcher.pending === 0 ? Math.max(this.last, this.watcher.seen) : this.last;
   }
 
   get overflowed(): boolean {
@@ -577,6 +584,7 @@ class FilteredWatch implements ObjectWatch {
 
   private async *events() {
     for (const e of this.initial) yield { type: 'ADDED' as const, object: clone(e.object), revision: e.revision };
+    this.initialSent = true;
     for await (const ev of this.watcher) {
       const out = this.translate(ev);
       this.last = ev.revision;

@@ -102,7 +102,10 @@ export class WatchCache<T> {
    * with `snapshot` holding the state they follow (for a watch that starts with ADDED events).
    * Throws TooOldResourceVersionError when the history no longer reaches back that far.
    */
-  watch(fromRevision: number | undefined): { watcher: CacheWatcher<T>; snapshot: CachedObject<T>[]; revision: number } {
+  watch(
+    fromRevision: number | undefined,
+    accept?: (ev: CacheEvent<T>) => boolean,
+  ): { watcher: CacheWatcher<T>; snapshot: CachedObject<T>[]; revision: number } {
     if (this.closed) throw new Error('watch cache is closed');
     let snapshot: CachedObject<T>[] = [];
     let replay: CacheEvent<T>[] = [];
@@ -115,6 +118,7 @@ export class WatchCache<T> {
     // The replayed history does not count against the slow-client limit.
     const watcher = new CacheWatcher<T>(this.watcherBufferSize + replay.length, (w) => this.watchers.delete(w));
     watcher.skipThrough = fromRevision ?? 0;
+    watcher.accept = accept;
     for (const ev of replay) watcher.push(ev);
     this.watchers.add(watcher);
     return { watcher, snapshot, revision: this.current };
@@ -217,6 +221,14 @@ export class CacheWatcher<T> implements AsyncIterable<CacheEvent<T>> {
   overflowed = false;
   /** Events at or below this revision are already known to the client. */
   skipThrough = 0;
+  /**
+   * The client's interest, checked as events arrive: an event it would discard anyway (another
+   * node's pod, say) is never queued, so a thousand narrow watches cost a thousand cheap calls per
+   * event rather than a thousand queued deliveries.
+   */
+  accept: ((ev: CacheEvent<T>) => boolean) | undefined;
+  /** The highest revision offered to this watcher, whether or not it was accepted. */
+  seen = 0;
 
   constructor(
     private readonly limit: number,
@@ -225,6 +237,8 @@ export class CacheWatcher<T> implements AsyncIterable<CacheEvent<T>> {
 
   push(ev: CacheEvent<T>): void {
     if (this.done || ev.revision <= this.skipThrough) return;
+    this.seen = ev.revision;
+    if (this.accept && !this.accept(ev)) return;
     if (this.waiting) {
       const resolve = this.waiting;
       this.waiting = undefined;
