@@ -14,7 +14,7 @@ type Node = corev1.Node;
 /** The kubelet port when a Node does not report one (status.daemonEndpoints.kubeletEndpoint.Port). */
 export const DEFAULT_KUBELET_PORT = 10250;
 
-const SUBRESOURCES = new Set(['log', 'exec', 'attach']);
+const SUBRESOURCES = new Set(['log', 'exec', 'attach', 'portforward']);
 
 export interface PodConnectOptions {
   pods: ResourceStore;
@@ -25,8 +25,8 @@ export interface PodConnectOptions {
 }
 
 /**
- * pods/log, pods/exec and pods/attach: the apiserver finds the pod's node and the container, and
- * proxies the request to that node's kubelet (`/containerLogs/...`, `/exec/...`, `/attach/...`),
+ * pods/log, pods/exec, pods/attach and pods/portforward: the apiserver finds the pod's node and the container, and
+ * proxies the request to that node's kubelet (`/containerLogs/...`, `/exec/...`, `/attach/...`, `/portForward/...`),
  * streaming the log, or passing an upgraded connection's bytes both ways, as Kubernetes'
  * LogREST, ExecREST and AttachREST do.
  */
@@ -55,13 +55,14 @@ export class PodConnect {
     await this.proxyLog(req, res, target);
   }
 
-  /** exec and attach with `Upgrade`: checked, then the connection is handed to the kubelet. */
+  /** exec, attach and portforward with `Upgrade`: checked, then the connection is handed to the kubelet. */
   async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams): Promise<void> {
     socket.on('error', () => socket.destroy());
     try {
-      if (info.subresource !== 'exec' && info.subresource !== 'attach') throw ApiError.badRequest(`pods/${info.subresource} cannot be upgraded`);
-      if (info.verb !== 'get' && info.verb !== 'create') throw ApiError.methodNotSupported({ group: '', resource: `pods/${info.subresource}` }, info.verb);
-      const target = await this.streamLocation(info.subresource, info.namespace, info.name, query);
+      const sub = info.subresource;
+      if (sub !== 'exec' && sub !== 'attach' && sub !== 'portforward') throw ApiError.badRequest(`pods/${sub} cannot be upgraded`);
+      if (info.verb !== 'get' && info.verb !== 'create') throw ApiError.methodNotSupported({ group: '', resource: `pods/${sub}` }, info.verb);
+      const target = sub === 'portforward' ? await this.portForwardLocation(info.namespace, info.name, query) : await this.streamLocation(sub, info.namespace, info.name, query);
       await this.proxyUpgrade(req, socket, head, target);
     } catch (err) {
       writeRawError(socket, err instanceof StatusError ? err : ApiError.internal(err));
@@ -91,6 +92,24 @@ export class PodConnect {
       if (parseBool(query, flag)) url.searchParams.append(flag, '1');
     }
     if (kind === 'exec') for (const c of query.getAll('command')) url.searchParams.append('command', c);
+    return url;
+  }
+
+  /** pods/portforward: the kubelet's `/portForward/<ns>/<pod>` with each of `ports` as its `port`. */
+  private async portForwardLocation(namespace: string, name: string, query: URLSearchParams): Promise<URL> {
+    const ports: string[] = [];
+    for (const value of query.getAll('ports')) {
+      for (const p of value.split(',')) {
+        if (!/^[+-]?\d+$/.test(p) || Number(p) < -2147483648 || Number(p) > 2147483647) throw ApiError.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(p)}: invalid syntax`);
+        ports.push(String(Number(p)));
+      }
+    }
+    const pod = (await this.o.pods.get(namespace, name)) as Pod;
+    const nodeName = pod.spec?.nodeName;
+    if (!nodeName) throw ApiError.badRequest(`pod ${name} does not have a host assigned`);
+    const base = await this.kubelet(nodeName);
+    const url = new URL(`/portForward/${enc(namespace)}/${enc(name)}`, base);
+    for (const p of ports) url.searchParams.append('port', p);
     return url;
   }
 

@@ -12,6 +12,7 @@ import { CriError, CriErrorCode, isCriNotFound, type ContainerStatsManager, type
 import { parseLogQuery } from './log-options';
 import { readContainerLog } from './log-reader';
 import { dialRemoteCommand, type StreamFlags } from './remote-command';
+import { PortForwardServer } from './port-forward';
 import { StatsProvider } from './stats';
 import { bridgeStreams, chooseChannelProtocol, CHANNEL_PROTOCOLS } from './stream-bridge';
 import type { SpdyConnection } from './spdy';
@@ -56,6 +57,7 @@ export class KubeletServer {
   private readonly inflight: Gauge<string>;
   private readonly streams = new Set<SpdyConnection>();
   private readonly followers = new Set<AbortController>();
+  private readonly portForward: PortForwardServer;
 
   constructor(private readonly o: KubeletServerOptions) {
     if (!o.pods || !o.runtime || !o.logger || !o.registry) throw new Error('KubeletServer needs pods, runtime, logger and registry');
@@ -74,6 +76,7 @@ export class KubeletServer {
       registers: [o.registry],
     }));
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (offered) => chooseChannelProtocol([...offered]) ?? false });
+    this.portForward = new PortForwardServer(o.logger.with({ kind: 'portForward' }));
     this.server = http.createServer((req, res) => void this.serve(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head));
   }
@@ -98,6 +101,7 @@ export class KubeletServer {
     for (const f of this.followers) f.abort();
     for (const c of this.streams) c.close();
     for (const ws of this.wss.clients) ws.terminate();
+    this.portForward.close();
     return new Promise((resolve) => {
       if (!this.server.listening) return resolve();
       this.server.close(() => resolve());
@@ -113,7 +117,7 @@ export class KubeletServer {
     this.inflight.inc(labels);
     res.once('close', () => this.inflight.dec(labels));
     try {
-      if (req.method !== 'GET' && req.method !== 'HEAD' && parts[0] !== 'exec' && parts[0] !== 'attach') {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && parts[0] !== 'exec' && parts[0] !== 'attach' && parts[0] !== 'portForward') {
         throw new StatusError({ code: 405, reason: 'MethodNotAllowed', message: `method ${req.method} is not allowed` });
       }
       switch (parts[0]) {
@@ -133,6 +137,7 @@ export class KubeletServer {
           break;
         case 'exec':
         case 'attach':
+        case 'portForward':
           throw newBadRequest('Upgrade request required');
       }
       res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -226,7 +231,7 @@ export class KubeletServer {
     }
   }
 
-  /** exec and attach: a WebSocket upgrade bridged to the runtime's streaming server. */
+  /** exec, attach and portForward: a WebSocket upgrade bridged to the runtime's streaming server. */
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://kubelet');
@@ -237,6 +242,11 @@ export class KubeletServer {
     this.inflight.inc(labels);
     socket.once('close', () => this.inflight.dec(labels));
     try {
+      if (kind === 'portForward' && (parts.length === 3 || parts.length === 4)) {
+        const pod = this.findPod(parts[1], parts[2]);
+        this.portForward.upgrade(req, socket, head, pod && (parts.length === 3 || pod.metadata?.uid === parts[3]) ? pod : undefined, url.searchParams);
+        return;
+      }
       if ((kind !== 'exec' && kind !== 'attach') || (parts.length !== 4 && parts.length !== 5)) {
         throw new StatusError({ code: 404, reason: 'NotFound', message: '404 page not found' });
       }
