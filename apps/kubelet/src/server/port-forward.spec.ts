@@ -123,6 +123,18 @@ describe('port-forward', () => {
     expect(JSON.parse((err as { body: string }).body)).toMatchObject({ kind: 'Status', code, message });
   });
 
+  it('the apiserver refuses a pod without a node, and a bad port, in Kubernetes words', async () => {
+    await rest('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pending' }, spec: { containers: [{ name: 'c', image: BUSYBOX_IMAGE }] } });
+    const wsApi = api.url.replace(/^http/, 'ws');
+    const fail = (path: string) => openChannels(`${wsApi}${path}`, ['v4.channel.k8s.io']).catch((e: { statusCode: number; body: string }) => e) as Promise<{ statusCode: number; body: string }>;
+    const noHost = await fail('/api/v1/namespaces/default/pods/pending/portforward?ports=80');
+    expect(noHost.statusCode).toBe(400);
+    expect(JSON.parse(noHost.body)).toMatchObject({ kind: 'Status', code: 400, message: 'pod pending does not have a host assigned' });
+    const badPort = await fail('/api/v1/namespaces/default/pods/web/portforward?ports=http');
+    expect(badPort.statusCode).toBe(400);
+    expect(JSON.parse(badPort.body)).toMatchObject({ code: 400, message: 'strconv.ParseInt: parsing "http": invalid syntax' });
+  });
+
   it('the Python client forwards through the apiserver', async () => {
     const script = `
 import sys
