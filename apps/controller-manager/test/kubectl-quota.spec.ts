@@ -1,8 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { corev1 } from '@tskube/api-types';
+import { kubectlFor, type Kubectl, type KubectlResult } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newResourceQuotaController } from '../src/controllers/resourcequota';
 import { Resources } from '../src/framework/context';
@@ -10,49 +7,24 @@ import { startControllers, type ControllerTestEnv } from '../src/framework/testi
 
 // ResourceQuota through the real kubectl 1.33, with the quota controller on a short resync period.
 
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl';
 const NS = 'kubectl-quota';
 
 let env: ControllerTestEnv;
-let dir: string;
-let kubeconfig: string;
+let k: Kubectl;
 
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'cache')}`, `--namespace=${NS}`, ...args],
-      { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return k.run(`--namespace=${NS}`, ...args);
 }
 
 beforeAll(async () => {
-  expect(existsSync(KUBECTL), `${KUBECTL} must be installed`).toBe(true);
   env = await startControllers([newResourceQuotaController({ resyncPeriodMs: 1000 })]);
-  dir = mkdtempSync(join(tmpdir(), 'tskube-kubectl-quota-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'test', cluster: { server: env.api.url } }],
-      users: [{ name: 'admin', user: {} }],
-      contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
-      'current-context': 'test',
-    }),
-  );
+  k = kubectlFor(env.api.url, { timeoutMs: 60_000 });
   expect((await kubectl('create', 'namespace', NS)).code).toBe(0);
 }, 60_000);
 
 afterAll(async () => {
   await env?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  k?.close();
 });
 
 const getQuota = () => env.client.get<corev1.ResourceQuota>(Resources.resourcequotas, NS, 'compute');

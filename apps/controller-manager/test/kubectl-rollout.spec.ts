@@ -1,38 +1,20 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kubectlFor, type Kubectl, type KubectlResult } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHollowCluster, type HollowCluster } from './cluster';
 
 // Acceptance: the real kubectl 1.33 drives a Deployment's rollout against the apiserver, the
 // controller-manager and the scheduler as processes, with hollow nodes playing the kubelets.
 
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl';
 const NS = 'rollout';
 
 let cluster: HollowCluster;
 let dir: string;
-let kubeconfig: string;
+let k: Kubectl;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'cache')}`, `--namespace=${NS}`, ...args],
-      { timeout: 90_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return k.run(`--namespace=${NS}`, ...args);
 }
 
 /** Runs kubectl and insists it succeeded, showing its stderr otherwise. */
@@ -80,27 +62,15 @@ spec:
 `;
 
 beforeAll(async () => {
-  expect(existsSync(KUBECTL), `${KUBECTL} must be installed`).toBe(true);
   cluster = await startHollowCluster({ nodes: 3 });
-  dir = mkdtempSync(join(tmpdir(), 'tskube-kubectl-rollout-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'hollow', cluster: { server: cluster.api.url } }],
-      users: [{ name: 'admin', user: {} }],
-      contexts: [{ name: 'hollow', context: { cluster: 'hollow', user: 'admin', namespace: NS } }],
-      'current-context': 'hollow',
-    }),
-  );
+  k = kubectlFor(cluster.api.url, { timeoutMs: 90_000 });
+  dir = k.dir;
   await ok('create', 'namespace', NS);
 }, 120_000);
 
 afterAll(async () => {
   const codes = await cluster?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  k?.close();
   // SIGTERM is a clean shutdown for both components.
   if (codes) expect(codes).toEqual({ controllerManager: 0, scheduler: 0 });
 }, 60_000);

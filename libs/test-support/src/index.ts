@@ -2,3 +2,4 @@ export * from './ports';
 export * from './etcd';
 export * from './apiserver';
 export * from './component';
+export * from './kubectl';

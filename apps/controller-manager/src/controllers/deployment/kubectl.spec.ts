@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { appsv1 } from '@tskube/api-types';
+import { kubectlFor, type Kubectl, type KubectlResult } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from '../../framework/context';
 import { startControllers, type ControllerTestEnv } from '../../framework/testing';
@@ -10,26 +9,15 @@ import { replicaSetController } from '../replicaset/index';
 import { autoReady, createNamespace } from '../replicaset/testing';
 import { deploymentController } from './index';
 
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl';
 
 let env: ControllerTestEnv;
 let dir: string;
-let kubeconfig: string;
+let k: Kubectl;
 let kubelet: { stop(): Promise<void> };
 
 /** Runs the real kubectl against the test apiserver with a private cache. */
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'cache')}`, '--namespace=kubectl', ...args],
-      { timeout: 30_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return k.run(`--namespace=${'kubectl'}`, ...args);
 }
 
 const DEPLOYMENT = `apiVersion: apps/v1
@@ -52,21 +40,9 @@ spec:
 `;
 
 beforeAll(async () => {
-  expect(existsSync(KUBECTL), `${KUBECTL} must be installed`).toBe(true);
   env = await startControllers([replicaSetController, deploymentController]);
-  dir = mkdtempSync(join(tmpdir(), 'tskube-deployment-kubectl-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'test', cluster: { server: env.api.url } }],
-      users: [{ name: 'admin', user: {} }],
-      contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
-      'current-context': 'test',
-    }),
-  );
+  k = kubectlFor(env.api.url, { timeoutMs: 30_000 });
+  dir = k.dir;
   await createNamespace(env.client, 'kubectl');
   kubelet = autoReady(env.client, 'kubectl', { filter: (pod) => pod.metadata?.labels?.ready !== 'never' });
 });
@@ -74,7 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await kubelet?.stop();
   await env?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  k?.close();
 });
 
 const image = async () => (await env.client.get<appsv1.Deployment>(Resources.deployments, 'kubectl', 'web')).spec?.template?.spec?.containers[0]?.image;

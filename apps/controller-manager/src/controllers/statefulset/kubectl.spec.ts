@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { appsv1 } from '@tskube/api-types';
-import { startComponentProcess, type ComponentProcess } from '@tskube/test-support';
+import { kubectlFor, startComponentProcess, type ComponentProcess, type Kubectl, type KubectlResult } from '@tskube/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Resources } from '../../framework/context';
 import { startControllers, type ControllerTestEnv } from '../../framework/testing';
@@ -15,27 +13,16 @@ import { fakeKubelet, testNode, type FakeKubelet } from './testing';
 // The real kubectl 1.33 reads StatefulSet and DaemonSet rollouts from their status and their
 // ControllerRevisions: rollout status, history (with --revision) and undo.
 
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl';
 const NS = 'kubectl';
 
 let env: ControllerTestEnv;
 let scheduler: ComponentProcess;
 let kubelet: FakeKubelet;
 let dir: string;
-let kubeconfig: string;
+let k: Kubectl;
 
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      KUBECTL,
-      [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'cache')}`, `--namespace=${NS}`, ...args],
-      { timeout: 60_000, env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir } },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return k.run(`--namespace=${NS}`, ...args);
 }
 
 async function ok(...args: string[]): Promise<string> {
@@ -84,24 +71,12 @@ spec:
 `;
 
 beforeAll(async () => {
-  expect(existsSync(KUBECTL), `${KUBECTL} must be installed`).toBe(true);
   env = await startControllers([statefulSetController, daemonSetController]);
   for (const name of ['node-0', 'node-1']) await env.client.create(Resources.nodes, '', testNode(name));
   kubelet = fakeKubelet(env.client, '', { intervalMs: 30 });
   scheduler = await startComponentProcess('scheduler', [`--master=${env.api.master}`, '--leader-elect=false']);
-  dir = mkdtempSync(join(tmpdir(), 'tskube-sts-kubectl-'));
-  kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(
-    kubeconfig,
-    JSON.stringify({
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: [{ name: 'test', cluster: { server: env.api.url } }],
-      users: [{ name: 'admin', user: {} }],
-      contexts: [{ name: 'test', context: { cluster: 'test', user: 'admin' } }],
-      'current-context': 'test',
-    }),
-  );
+  k = kubectlFor(env.api.url, { timeoutMs: 60_000 });
+  dir = k.dir;
   await createNamespace(env.client, NS);
 }, 120_000);
 
@@ -109,7 +84,7 @@ afterAll(async () => {
   await scheduler?.stop();
   await kubelet?.stop();
   await env?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  k?.close();
 }, 60_000);
 
 const image = async (kind: string, name: string) => ok('get', `${kind}/${name}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}');
