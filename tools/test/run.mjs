@@ -28,11 +28,13 @@ try {
   process.exit(code || 1);
 }
 const passed = report.numPassedTests ?? 0;
-// Suites that fail to load count as failures too: their tests never ran.
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(report);
+// A test file that failed without a failing test (it did not load, a hook threw) counts as one
+// failure too: its tests never ran. (numFailedTestSuites is no use here: it also counts every
+// describe block around a failing test.)
+const failed = (report.numFailedTests ?? 0) + countFilesFailedWithoutFailedTests(report);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(code !== 0 || failed > 0 || passed === 0 ? code || 1 : 0);
 
-function countSuitesWithFailedTests(r) {
-  return (r.testResults ?? []).filter((f) => f.status === 'failed' && (f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+function countFilesFailedWithoutFailedTests(r) {
+  return (r.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
 }

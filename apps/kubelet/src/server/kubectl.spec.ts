@@ -238,7 +238,8 @@ from kubernetes.stream import stream
 config.load_kube_config(config_file=sys.argv[1])
 api = client.CoreV1Api()
 out = stream(api.connect_get_namespaced_pod_exec, 'shell', 'default', container='main', command=['sh', '-c', 'echo py-out; echo py-err >&2'], stderr=True, stdin=False, stdout=True, tty=False)
-print('OUT=' + repr(out))
+# stdout and stderr are separate channels: the order between them is not defined.
+print('OUT=' + repr(sorted(out.splitlines())))
 resp = stream(api.connect_get_namespaced_pod_exec, 'shell', 'default', container='main', command=['sh', '-c', 'read x; echo "got $x"; exit 3'], stderr=True, stdin=True, stdout=True, tty=False, _preload_content=False)
 resp.write_stdin('abc\\n')
 resp.run_forever(timeout=30)
@@ -249,7 +250,7 @@ print('RC=' + str(resp.returncode))
       execFile('/usr/bin/python3', ['-c', script, kubeconfig], { timeout: 60_000 }, (err, stdout, stderr) => resolve({ code: err ? 1 : 0, stdout, stderr }));
     });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain("OUT='py-out\\npy-err\\n'");
+    expect(r.stdout).toContain("OUT=['py-err', 'py-out']");
     expect(r.stdout).toContain("STDOUT='got abc\\n'");
     expect(r.stdout).toContain('RC=3');
   });
