@@ -4,12 +4,14 @@
  * process that started it, and stopped without leaving shims, containers or mounts behind.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { cri } from '@tskube/proto';
+// The kubelet's own clean-up of the pod cgroups the runtime leaves, for when the kubelet is gone.
+import { removePodCgroups } from '../../apps/kubelet/src/pod/pod-dirs';
 import { PAUSE_IMAGE } from '../images/names.mjs';
 import { containerdConfig, containerdPaths, Snapshotter, type ContainerdPaths } from './config';
 
@@ -309,7 +311,8 @@ async function removeAllPods(socket: string, timeoutMs: number): Promise<void> {
     const uids = [...new Set(items.map((s) => s.metadata?.uid).filter((u): u is string => !!u))];
     // The runtime lets go of a pod's cgroups a moment after its sandbox is removed.
     for (let attempt = 0; attempt < 20 && uids.length > 0; attempt++) {
-      const busy = uids.filter((uid) => !removePodCgroups(uid));
+      const free = await Promise.all(uids.map((uid) => removePodCgroups(uid)));
+      const busy = uids.filter((_, i) => !free[i]);
       if (busy.length === 0) break;
       uids.splice(0, uids.length, ...busy);
       await delay(100);
@@ -322,34 +325,6 @@ async function removeAllPods(socket: string, timeoutMs: number): Promise<void> {
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
-
-/**
- * Removes the pod-level cgroups the runtime created as its containers' parents (the kubelet's
- * `kubepods[/<qos>]/pod<uid>`, in every cgroup v1 hierarchy and the unified one) and leaves
- * behind. False while one still holds a process.
- */
-function removePodCgroups(uid: string): boolean {
-  let hierarchies: string[];
-  try {
-    hierarchies = [...readdirSync(CGROUP_ROOT).map((h) => join(CGROUP_ROOT, h)), CGROUP_ROOT];
-  } catch {
-    return true;
-  }
-  let free = true;
-  for (const h of hierarchies) {
-    for (const rel of [`kubepods/pod${uid}`, `kubepods/burstable/pod${uid}`, `kubepods/besteffort/pod${uid}`]) {
-      try {
-        rmdirSync(join(h, rel));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code !== 'ENOENT' && code !== 'ENOTDIR') free = false;
-      }
-    }
-  }
-  return free;
-}
 
 /**
  * Starts containerd on its own generated config and resolves once its CRI service answers. The

@@ -1,6 +1,6 @@
 import { ApiError } from './errors';
 import type { ServedResource } from './rest/handler';
-import type { ApiObject } from './storage/codec';
+import { timestamp, type ApiObject } from './storage/codec';
 
 /**
  * pods/binding: sets spec.nodeName once. A pod that already has a node gets 409 Conflict, as
@@ -38,7 +38,7 @@ export async function bindPod(
       }
       const status = (current.status ?? {}) as { conditions?: Record<string, unknown>[] };
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') });
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp() });
       // Binding writes both spec.nodeName and the PodScheduled condition: one store write, so
       // it goes through the status path for the condition and sets the node on the object.
       return { object: { ...current, spec: { ...spec, nodeName: node }, status: { ...status, conditions } } };

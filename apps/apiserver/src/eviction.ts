@@ -1,7 +1,7 @@
 import { labelSelectorAsSelector } from '@tskube/api-types';
 import { ApiError } from './errors';
 import type { ServedResource } from './rest/handler';
-import type { ApiObject } from './storage/codec';
+import { timestamp, type ApiObject } from './storage/codec';
 import type { DeleteOptions } from './storage/resource-store';
 
 /** How many evictions a budget may hold unconfirmed by the disruption controller. */
@@ -98,7 +98,7 @@ export async function evictPod(
           if (allowed === 0) {
             throw budgetRefusal(`The disruption budget ${budgetName} needs ${s.desiredHealthy ?? 0} healthy pods and has ${s.currentHealthy ?? 0} currently`);
           }
-          const disruptedPods = { ...(s.disruptedPods ?? {}), [name]: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+          const disruptedPods = { ...(s.disruptedPods ?? {}), [name]: timestamp() };
           return { object: { ...cur, status: { ...s, disruptionsAllowed: allowed - 1, disruptedPods } } };
         },
         { dryRun: options.dryRun, subresource: 'status' },

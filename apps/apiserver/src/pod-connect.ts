@@ -6,6 +6,7 @@ import { StatusError } from '@tskube/api-types';
 import type { Logger } from '@tskube/component';
 import { ApiError, type FieldIssue } from './errors';
 import type { RequestInfo } from './rest/request-info';
+import { timestamp } from './storage/codec';
 import type { ResourceStore } from './storage/resource-store';
 
 type Pod = corev1.Pod;
@@ -218,7 +219,7 @@ function logOptions(name: string, query: URLSearchParams): [string, string][] {
   if (sinceTime !== undefined) {
     const t = Date.parse(sinceTime);
     if (Number.isNaN(t) || !/^\d{4}-\d\d-\d\dT/.test(sinceTime)) throw ApiError.badRequest(`parsing time ${JSON.stringify(sinceTime)} as "2006-01-02T15:04:05Z07:00": cannot parse`);
-    since = new Date(Math.floor(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    since = timestamp(new Date(Math.floor(t / 1000) * 1000));
   }
   if (sinceSeconds !== undefined) out.push(['sinceSeconds', String(sinceSeconds)]);
   if (since) out.push(['sinceTime', since]);
